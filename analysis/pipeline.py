@@ -1,0 +1,413 @@
+"""From files to the two frames: read, process each article through the named steps, then a corpus pass.
+
+Per article (pure function of its text and hints, cached by content, run in parallel):
+    clean_article -> extract_metadata -> segment_units -> attribute_speakers
+    -> find targets -> resolve_statement_date -> polarity/subjectivity -> score_tension
+
+Corpus pass (needs every article): group articles that report the same story (a shared quotation by the
+same speaker, or near-identical text) under one ``story_id``; an article with no date of its own takes
+its reference date from a dated telling of the same quotation elsewhere, and is dated again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from . import schema
+from .document import FileReport, RawArticle
+
+# Bump when the extraction changes: cached per-article results of other versions are not reused.
+PIPELINE_VERSION = "1"
+
+
+@dataclass
+class BuildResult:
+    articles: pd.DataFrame
+    statements: pd.DataFrame
+    report: list[FileReport] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if all(r.status in ("built", "duplicate") for r in self.report) else 1
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _cache_key(raw: RawArticle) -> str:
+    h = hashlib.sha256()
+    h.update(PIPELINE_VERSION.encode())
+    h.update(raw.text.encode("utf-8", "surrogatepass"))
+    for k in sorted(raw.hints):
+        hint = raw.hints[k]
+        h.update(f"\0{k}={hint.value}|{hint.source}|{hint.evidence}".encode("utf-8", "surrogatepass"))
+    h.update(raw.source.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:20]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# One article
+
+
+@dataclass
+class Reference:
+    date: pd.Timestamp | None
+    precision: str  # day | month | year | unknown
+    evidence: str | None
+
+
+def _fmt_date(ts: pd.Timestamp, precision: str) -> str:
+    return ts.strftime({"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}.get(precision, "%Y-%m-%d"))
+
+
+def process_article(raw: RawArticle, reference_override: Reference | None = None) -> tuple[dict, list[dict]]:
+    """The article row and its statement rows (dicts keyed by schema column names)."""
+    from .actors import ActorIndex
+    from .clean import clean_article
+    from .dates import find_date_mentions, infer_reference_date
+    from .metadata import extract_metadata
+    from .segment import segment_units
+    from .speakers import attribute_speakers
+    from .statement_dates import resolve_statement_dates
+    from .scoring import score_statements
+
+    text = raw.text
+    article_id = content_hash(text)
+    doc = clean_article(text)
+    meta = extract_metadata(doc, raw.hints)
+    units = segment_units(doc)
+    index = ActorIndex.default()
+    attrs = attribute_speakers(text, units, index)
+
+    published = meta.published.value if meta.published is not None else None
+    if published is not None and not isinstance(published, pd.Timestamp):
+        published = pd.Timestamp(published)
+    if published is not None and published.tzinfo is None:
+        published = published.tz_localize("UTC")
+    pub_precision = (meta.published.precision or "day") if meta.published is not None else "unknown"
+
+    # Dates inside quotations are what the speaker talks about, not when they spoke: mask them.
+    unit_mentions = []
+    for u, a in zip(units, attrs):
+        masked = _masked_text(text, u)
+        unit_mentions.append([_shift(m, u.start) for m in find_date_mentions(masked)])
+    if published is not None:
+        ref = Reference(published.normalize(), "day" if pub_precision in ("second", "day") else pub_precision,
+                        f"publication date ({meta.published.evidence})")
+    elif reference_override is not None:
+        ref = reference_override
+    else:
+        body_mentions = [m for u, ms in zip(units, unit_mentions) if not u.in_caption for m in ms]
+        inferred = infer_reference_date(body_mentions)
+        ref = Reference(inferred[0], inferred[1], inferred[2]) if inferred else Reference(None, "unknown", None)
+
+    dates = resolve_statement_dates(units, attrs, unit_mentions, ref)
+    rows = []
+    for pos, (u, a, d) in enumerate(zip(units, attrs, dates)):
+        speaker = a.speaker
+        quote = " … ".join(re.sub(r"\s+", " ", text[q.start:q.end]).strip() for q in a.quotes) if a.quotes else None
+        targets, target_sides = _targets(index, text, u, speaker)
+        rows.append({
+            "statement_id": f"{article_id}:{pos}",
+            "article_id": article_id,
+            "position": pos,
+            "start": u.start,
+            "end": u.end,
+            "text": text[u.start:u.end],
+            "quote": quote,
+            "kind": a.kind,
+            "speaker": speaker.name if speaker is not None else None,
+            "speaker_side": speaker.side if speaker is not None else None,
+            "speaker_role": speaker.role if speaker is not None else None,
+            "speaker_evidence": a.evidence if speaker is not None else None,
+            "attribution": a.method if speaker is not None else None,
+            "targets": targets,
+            "target_sides": target_sides,
+            "statement_date": d[0],
+            "date_precision": d[1],
+            "date_evidence": d[2],
+            "published": published,
+            "outlet": meta.outlet.value if meta.outlet is not None else None,
+            "in_caption": u.in_caption,
+        })
+    score_statements(rows)
+
+    def fv(f):
+        return None if f is None else (str(f.value) if f.value is not None else None)
+
+    article = {
+        "article_id": article_id,
+        "source": raw.source,
+        "url": fv(meta.url),
+        "outlet": fv(meta.outlet),
+        "outlet_evidence": meta.outlet.evidence if meta.outlet else None,
+        "outlet_source": meta.outlet.source if meta.outlet else None,
+        "syndicated_from": fv(meta.syndicated_from),
+        "syndicated_evidence": meta.syndicated_from.evidence if meta.syndicated_from else None,
+        "title": fv(meta.title),
+        "title_source": meta.title.source if meta.title else None,
+        "published": published,
+        "published_precision": pub_precision if published is not None else "unknown",
+        "published_evidence": meta.published.evidence if meta.published else None,
+        "published_source": meta.published.source if meta.published else None,
+        "reference_date": ref.date,
+        "reference_precision": ref.precision if ref.date is not None else "unknown",
+        "reference_evidence": ref.evidence,
+        "story_id": article_id,
+        "language": "en",
+        "n_statements": len(rows),
+        "n_quotes": sum(r["kind"] == "quote" for r in rows),
+        "blocks": json.dumps([[b.start, b.end, b.kind] for b in doc.blocks]),
+        "text": text,
+    }
+    for r in rows:
+        r["story_id"] = article_id
+    return article, rows
+
+
+def _masked_text(text: str, u) -> str:
+    chars = list(text[u.start:u.end])
+    for q in u.quotes:
+        for k in range(max(q.start - u.start, 0), min(q.end - u.start, len(chars))):
+            if chars[k] != "\n":
+                chars[k] = " "
+    return "".join(chars)
+
+
+def _shift(m, by: int):
+    m.start += by
+    m.end += by
+    return m
+
+
+def _targets(index, text: str, u, speaker) -> tuple[list[str], list[str]]:
+    names: list[str] = []
+    sides: list[str] = []
+    for m in index.find_mentions(text[u.start:u.end]):
+        a = m.actor
+        if a is None:
+            continue
+        if speaker is not None and a.name == speaker.name:
+            continue
+        if a.name not in names:
+            names.append(a.name)
+        if a.side and a.side not in sides:
+            sides.append(a.side)
+    return names, sides
+
+
+def _process_one(args: tuple[RawArticle, Reference | None]):
+    raw, ref = args
+    try:
+        art, rows = process_article(raw, ref)
+        return raw.source, art, rows, None
+    except Exception as exc:  # one bad article never stops the build; it is reported
+        return raw.source, None, None, f"extraction failed: {type(exc).__name__}: {exc}"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Corpus pass
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+_STOP = frozenset("a an the of to in on at and or but is are was were be been it its this that i we you he she they".split())
+
+
+def _quote_signature(quote: str) -> frozenset[str]:
+    toks = [t[:5] for t in _TOKEN_RE.findall(quote.lower().replace("'s", "").replace("’s", "")) if t not in _STOP]
+    return frozenset(toks)
+
+
+def link_stories(articles: list[dict], statements: list[dict], threshold: float = 0.5) -> dict[str, tuple[str, dict]]:
+    """Union articles sharing a quotation (same speaker, Jaccard >= threshold over content words).
+
+    Returns {article_id: (story_id, best matching dated statement or None)}.
+    """
+    parent = {a["article_id"]: a["article_id"] for a in articles}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    by_speaker: dict[str, list[tuple[frozenset, dict]]] = {}
+    for s in statements:
+        if s["kind"] == "quote" and s["speaker"] and s["quote"]:
+            sig = _quote_signature(s["quote"])
+            if len(sig) >= 6:
+                by_speaker.setdefault(s["speaker"], []).append((sig, s))
+    matches: dict[str, list[dict]] = {}
+    for items in by_speaker.values():
+        # Bucket by rare-ish tokens so large corpora do not compare every pair.
+        buckets: dict[str, list[int]] = {}
+        for k, (sig, _) in enumerate(items):
+            for t in sorted(sig, key=len, reverse=True)[:3]:
+                buckets.setdefault(t, []).append(k)
+        seen = set()
+        for ids in buckets.values():
+            if len(ids) > 200:
+                continue
+            for x in range(len(ids)):
+                for y in range(x + 1, len(ids)):
+                    i, j = ids[x], ids[y]
+                    if (i, j) in seen:
+                        continue
+                    seen.add((i, j))
+                    (si, a), (sj, b) = items[i], items[j]
+                    if a["article_id"] == b["article_id"]:
+                        continue
+                    if len(si & sj) / len(si | sj) >= threshold:
+                        parent[find(a["article_id"])] = find(b["article_id"])
+                        matches.setdefault(a["article_id"], []).append(b)
+                        matches.setdefault(b["article_id"], []).append(a)
+    out = {}
+    roots: dict[str, str] = {}
+    for a in articles:
+        r = find(a["article_id"])
+        roots.setdefault(r, min(x["article_id"] for x in articles if find(x["article_id"]) == r) if len(articles) < 2000 else r)
+    for a in articles:
+        aid = a["article_id"]
+        dated = [s for s in matches.get(aid, []) if s["date_precision"] in ("day", "month")]
+        dated.sort(key=lambda s: ({"day": 0, "month": 1}[s["date_precision"]], s["statement_id"]))
+        out[aid] = (roots[find(aid)], dated[0] if dated else None)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Build
+
+
+def _load_cache(cache_dir: Path | None) -> dict[str, tuple[dict, list[dict]]]:
+    if cache_dir is None:
+        return {}
+    from .storage import read_pickle_cache
+    return read_pickle_cache(cache_dir / f"articles-v{PIPELINE_VERSION}.pkl") or {}
+
+
+def _save_cache(cache_dir: Path | None, cache: dict) -> None:
+    if cache_dir is None:
+        return
+    from .storage import write_pickle_atomic
+    write_pickle_atomic(cache_dir / f"articles-v{PIPELINE_VERSION}.pkl", cache)
+
+
+def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None = None, *, cache_dir: str | os.PathLike | None = None,
+                 workers: int | None = None, progress: Callable[[int, int, str], None] | None = None) -> BuildResult:
+    """Read every source, process each article (in parallel, reusing cached results), link stories."""
+    from .reader import iter_sources
+
+    if paths is None:
+        paths = [Path(__file__).resolve().parent.parent / "seeds"]
+    elif isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    paths = [Path(p) for p in paths]
+    cache_path = Path(cache_dir) if cache_dir is not None else None
+    cache = _load_cache(cache_path)
+
+    raws: list[RawArticle] = []
+    report: list[FileReport] = []
+    seen_ids: dict[str, str] = {}
+    for item in iter_sources(paths):
+        if isinstance(item, FileReport):
+            report.append(item)
+            continue
+        aid = content_hash(item.text)
+        if aid in seen_ids:
+            report.append(FileReport(item.source, "duplicate", f"same text as {seen_ids[aid]}", 0))
+            continue
+        seen_ids[aid] = item.source
+        raws.append(item)
+    # A file whose only article was a duplicate is reported as a duplicate, not as built.
+    dup_sources = {r.file for r in report if r.status == "duplicate"}
+    report = [r for r in report if not (r.status == "built" and r.file in dup_sources)]
+
+    keys = [_cache_key(r) for r in raws]
+    todo = [(i, r) for i, (r, k) in enumerate(zip(raws, keys)) if k not in cache]
+    results: dict[int, tuple] = {}
+    for i, r in enumerate(raws):
+        if keys[i] in cache:
+            results[i] = (r.source, *cache[keys[i]], None)
+    done = len(results)
+    total = len(raws)
+    if progress:
+        progress(done, total, "cached")
+    for i, out in _run(todo, workers):
+        results[i] = out
+        done += 1
+        if progress and (done % 25 == 0 or done == total):
+            progress(done, total, out[0])
+
+    failures = {}
+    articles, statements = [], []
+    new_cache = {}
+    for i in range(len(raws)):
+        src, art, rows, err = results[i]
+        if err:
+            failures[src] = err
+            continue
+        new_cache[keys[i]] = (art, rows)
+        articles.append(art)
+        statements.extend(rows)
+    for src, err in failures.items():
+        report.append(FileReport(src, "skipped", err, 0))
+    _save_cache(cache_path, new_cache)
+
+    # Corpus pass: stories, and a reference date for undated articles from a dated telling of the same quote.
+    links = link_stories(articles, statements)
+    redo = []
+    for k, art in enumerate(articles):
+        story, dated = links[art["article_id"]]
+        art["story_id"] = story
+        if art["reference_precision"] == "unknown" and dated is not None:
+            src_art = next(a for a in articles if a["article_id"] == dated["article_id"])
+            ev = (f"same quotation as {src_art['source']} ({dated['speaker']}: “{dated['quote'][:60]}…”), "
+                  f"dated {_fmt_date(dated['statement_date'], dated['date_precision'])} there ({dated['date_evidence']})")
+            redo.append((k, Reference(dated["statement_date"], dated["date_precision"], ev)))
+    if redo:
+        by_id = {r.source: r for r in raws}
+        for k, ref in redo:
+            raw = by_id[articles[k]["source"]]
+            art, rows = process_article(raw, ref)
+            art["story_id"] = articles[k]["story_id"]
+            old_id = articles[k]["article_id"]
+            articles[k] = art
+            statements = [s for s in statements if s["article_id"] != old_id] + rows
+    story_of = {a["article_id"]: a["story_id"] for a in articles}
+    for s in statements:
+        s["story_id"] = story_of.get(s["article_id"], s["article_id"])
+
+    art_df = schema.conform(pd.DataFrame(articles, columns=None) if articles else pd.DataFrame(), schema.ARTICLE_COLUMNS)
+    st_df = schema.conform(pd.DataFrame(statements) if statements else pd.DataFrame(), schema.STATEMENT_COLUMNS)
+    if len(st_df):
+        st_df = st_df.sort_values(["article_id", "position"]).reset_index(drop=True)
+    art_df = art_df.sort_values("source").reset_index(drop=True) if len(art_df) else art_df
+    return BuildResult(art_df, st_df, report)
+
+
+def _run(todo: list[tuple[int, RawArticle]], workers: int | None):
+    if not todo:
+        return
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(todo) < 40:
+        for i, r in todo:
+            yield i, _process_one((r, None))
+        return
+    chunk = max(1, min(64, len(todo) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers) as ex:
+        for (i, _), out in zip(todo, ex.map(_process_one, [(r, None) for _, r in todo], chunksize=chunk)):
+            yield i, out
+
+
+def build(paths=None, **kwargs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The articles and statements frames of the given sources (the shipped seeds by default)."""
+    r = build_corpus(paths, **kwargs)
+    return r.articles, r.statements

@@ -1,0 +1,347 @@
+"""Who said it: classify each unit as quote / reported / narrative and attribute its speaker.
+
+The attribution follows how newswriting names speakers, in order of reliability:
+
+1. a speech verb with its subject in the same sentence, outside the quotation
+   ("..., Pashinyan told reporters", "said Grigoryan", "Zakharova underlined: ...",
+   "X conveyed that ..."), where the subject may be a name, a title + name, a role
+   ("the Kremlin spokesman") or a pronoun;
+2. a source phrase ("according to X", "in his opinion");
+3. a quotation that continues the previous speaker's quotation (same or next paragraph);
+4. a following "This was said by X".
+
+Pronouns and generic roles are resolved inside the article: a pronoun refers to the
+speaker of the nearest preceding statement, or else the first person named in it; a
+role ("the prime minister") to the most recently mentioned actor holding it. When none of
+this finds a speaker the speaker stays empty: never a guess.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .quotes import is_statement_quote
+from .segment import Unit
+
+DATA = Path(__file__).parent / "data"
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    with open(DATA / "speech.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def _inflections(base: str) -> list[str]:
+    forms = {base, base + "s"}
+    if base.endswith("e"):
+        forms |= {base + "d", base[:-1] + "ing"}
+    elif base.endswith("y") and base[-2:-1] not in "aeiou":
+        forms |= {base[:-1] + "ied", base[:-1] + "ies", base + "ing"}
+    else:
+        forms |= {base + "ed", base + "ing"}
+        if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", base) and base not in ("answer", "question", "threaten", "comment", "mention", "post", "remark", "report"):
+            forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}
+        if base.endswith(("sh", "ch", "ss", "x")):
+            forms |= {base + "es"}
+    return sorted(forms)
+
+
+@lru_cache(maxsize=1)
+def speech_verb_re() -> re.Pattern:
+    d = _data()["verbs"]
+    forms: set[str] = set(d["irregular"])
+    for b in d["base"]:
+        forms.update(_inflections(b))
+    words = sorted(forms, key=len, reverse=True)
+    phrasal = sorted(d["phrasal"], key=len, reverse=True)
+    alt = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrasal) + "|" + "|".join(words)
+    return re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _need_complement() -> frozenset[str]:
+    out = set()
+    for b in _data()["verbs"]["need_complement"]:
+        out.update(_inflections(b))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def according_to_re() -> re.Pattern:
+    d = _data()["according_to"]
+    alt = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(d["phrases"], key=len, reverse=True) if p != "per")
+    return re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def pronoun_source_re() -> re.Pattern:
+    d = _data()["according_to"]["pronoun_phrases"]
+    alt = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in d)
+    return re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def passive_attribution_re() -> re.Pattern:
+    alt = "|".join(_data()["passive"]["patterns"])
+    return re.compile(rf"^\W*(?:{alt})\b", re.IGNORECASE)
+
+
+_SUBJ_PRONOUN_RE = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
+_PASSIVE_AUX_RE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_GENERIC_ROLE_RE = re.compile(
+    r"\b(?:the|his|her|its)\s+((?:[A-Z][a-z]+(?:n|ian|ish|ese|i)?\s+)?(?:deputy\s+|vice\s+|former\s+)?"
+    r"(?:prime\s+minister|president|foreign\s+minister|defen[cs]e\s+minister|minister|head\s+of\s+(?:government|state)|"
+    r"spokes(?:man|woman|person)|press\s+secretary|secretary|leader|premier|ambassador|chancellor|speaker|envoy|diplomat|official))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Attribution:
+    kind: str = "narrative"  # quote | reported | narrative
+    quotes: list = field(default_factory=list)  # statement quotes (QuoteSpan)
+    speaker: object | None = None  # analysis.actors.Actor
+    evidence: str | None = None
+    method: str | None = None
+    verb_end: int | None = None  # where the speech verb ends: the reported content starts after it
+
+
+def _mask(text: str, lo: int, hi: int, spans) -> str:
+    """The unit's text with quotation contents blanked (offsets kept) so only the frame is searched."""
+    chars = list(text[lo:hi])
+    for q in spans:
+        a, b = max(q.start - lo, 0), min(q.end - lo, hi - lo)
+        for k in range(a, b):
+            if chars[k] != "\n":
+                chars[k] = " "
+    return "".join(chars)
+
+
+class SpeakerResolver:
+    """Attributes speakers over one article's units, in order, keeping the article's memory of who was named."""
+
+    def __init__(self, text: str, index):
+        self.text = text
+        self.index = index
+        self.history: list[tuple[int, object]] = []  # (offset, actor) of every person mentioned so far
+        self.results: list[Attribution] = []
+        self.units: list[Unit] = []
+        self.masked: list[str] = []
+        self.mentions: list[list] = []
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _is_person_like(self, m) -> bool:
+        a = m.actor
+        return a is not None and a.kind in ("person", "organisation")
+
+    def _resolve_pronoun(self, upto_unit: int) -> object | None:
+        for k in range(upto_unit - 1, max(upto_unit - 6, -1), -1):
+            r = self.results[k]
+            if r.speaker is not None and getattr(r.speaker, "kind", "") == "person":
+                return r.speaker
+            persons = [m for m in self.mentions[k] if m.actor is not None and m.actor.kind == "person" and not self._possessive(m)]
+            if persons:
+                return persons[0].actor
+        return None
+
+    def _possessive(self, m) -> bool:
+        tail = self.text[m.end:m.end + 2]
+        return tail.startswith(("'s", "’s")) or tail in ("' ", "’ ")
+
+    def _resolve_role(self, phrase: str, before: int) -> object | None:
+        cands = self.index.role_candidates(phrase)
+        if not cands:
+            return None
+        names = {c.name for c in cands}
+        for off, actor in reversed(self.history):
+            if off < before and actor.name in names:
+                return actor
+        return cands[0] if len(cands) == 1 else None
+
+    def _subject_in(self, unit_i: int, lo: int, hi: int, prefer_last: bool = False):
+        """The speaker named in masked text [lo, hi) (absolute offsets) of unit ``unit_i``."""
+        u = self.units[unit_i]
+        cands = [m for m in self.mentions[unit_i] if lo <= m.start and m.end <= hi and m.actor is not None]
+        persons = [m for m in cands if m.actor.kind == "person" and not self._possessive(m)]
+        orgs = [m for m in cands if m.actor.kind == "organisation" and not self._possessive(m)]
+        places = [m for m in cands if m.actor.kind == "place" and not self._possessive(m)]
+        seg = self.masked[unit_i][lo - u.start:hi - u.start]
+        pron = _SUBJ_PRONOUN_RE.search(seg)
+        role = _GENERIC_ROLE_RE.search(seg)
+        pick = None
+        if persons:
+            pick = (persons[-1] if prefer_last else persons[0]).actor, "name"
+        if pron and (pick is None or (lo + pron.start() < (persons[0].start if persons else hi))):
+            if not persons or not prefer_last or lo + pron.start() > persons[-1].start:
+                actor = self._resolve_pronoun(unit_i)
+                if actor is not None:
+                    pick = actor, "pronoun"
+        if pick is None and role:
+            actor = self._resolve_role(role.group(1), lo + role.start())
+            if actor is not None:
+                pick = actor, "role"
+        if pick is None and orgs:
+            pick = (orgs[-1] if prefer_last else orgs[0]).actor, "name"
+        if pick is None and places:
+            first_word = seg.strip()[:1]
+            # A country or capital as grammatical subject ("Russia said", "Moscow warned") speaks for its government.
+            pl = places[-1] if prefer_last else places[0]
+            if first_word and pl.start - lo <= 40:
+                pick = pl.actor, "name"
+        return pick
+
+    # -- main --------------------------------------------------------------------------------------
+    def attribute(self, units: list[Unit]) -> list[Attribution]:
+        self.units = units
+        text = self.text
+        for u in units:
+            masked = _mask(text, u.start, u.end, u.quotes)
+            self.masked.append(masked)
+            self.mentions.append(self.index.find_mentions(text[u.start:u.end]) if u.end > u.start else [])
+            # find_mentions works on the unit text: shift to absolute offsets
+            for m in self.mentions[-1]:
+                m.start += u.start
+                m.end += u.start
+        verb_re = speech_verb_re()
+        for i, u in enumerate(units):
+            masked = self.masked[i]
+            # Mentions inside quotations are content, not the frame: drop them for speaker search.
+            frame_mentions = [m for m in self.mentions[i] if not any(q.start <= m.start < q.end for q in u.quotes)]
+            verbs = []
+            for m in verb_re.finditer(masked):
+                a, b = u.start + m.start(), u.start + m.end()
+                word = m.group(0).lower()
+                before = masked[:m.start()]
+                if _PASSIVE_AUX_RE.search(before) and not re.match(r"\s+by\b", masked[m.end():]):
+                    continue  # "was conveyed", "is expected": no speaker here
+                after = masked[m.end():m.end() + 12]
+                if word in _need_complement() and not re.match(r"\s*(?:that|whether|for|on|,|:|\s*$)", after) and not any(q.start - 1 >= b and q.start - 1 - b < 6 for q in u.quotes):
+                    continue
+                verbs.append((a, b, word))
+            acc = [(u.start + m.start(), u.start + m.end()) for m in according_to_re().finditer(masked)]
+            pro_src = [(u.start + m.start(), u.start + m.end()) for m in pronoun_source_re().finditer(masked)]
+            has_speech = bool(verbs or acc or pro_src or re.search(r":\s*$", masked[: (u.quotes[0].start - 1 - u.start) if u.quotes else 0]))
+            stmt_quotes = [q for q in u.quotes if is_statement_quote(text[q.start:q.end], text[u.start:q.start - 1], has_speech)]
+            res = Attribution(quotes=stmt_quotes)
+            res.kind = "quote" if stmt_quotes else ("reported" if has_speech else "narrative")
+            saved_mentions = self.mentions[i]
+            self.mentions[i] = frame_mentions
+            if res.kind != "narrative":
+                self._attribute_one(i, u, res, verbs, acc, pro_src)
+            self.mentions[i] = saved_mentions
+            if res.kind == "reported" and res.speaker is None and not acc and not pro_src:
+                res.kind = "narrative"  # a speech verb with no speaker is usually narrative ("was announced")
+            self.results.append(res)
+            for m in frame_mentions:
+                if m.actor is not None and m.actor.kind == "person":
+                    self.history.append((m.start, m.actor))
+            if res.speaker is not None:
+                self.history.append((u.start, res.speaker))
+        self._passive_pass()
+        return self.results
+
+    def _attribute_one(self, i: int, u: Unit, res: Attribution, verbs, acc, pro_src) -> None:
+        text = self.text
+        qs = res.quotes
+        # 1. speech verbs, nearest to the quotation first (after it, then before it).
+        order = verbs
+        if qs:
+            q0, qn = qs[0], qs[-1]
+            after_q = [v for v in verbs if v[0] >= qn.end]
+            before_q = [v for v in verbs if v[1] <= q0.start]
+            between = [v for v in verbs if q0.end <= v[0] and v[1] <= qn.start]
+            order = sorted(between, key=lambda v: v[0]) + sorted(after_q, key=lambda v: v[0]) + sorted(before_q, key=lambda v: -v[0])
+        for a, b, word in order:
+            # subject before the verb, within its clause: from the last clause boundary to the verb
+            lo = u.start
+            for q in u.quotes:
+                if q.end <= a:
+                    lo = max(lo, q.end + 1)
+            seg_start = self.masked[i][lo - u.start:a - u.start]
+            cut = max(seg_start.rfind(";"), seg_start.rfind(" that "), seg_start.rfind(" whether "))
+            if cut >= 0 and cut + lo < a - 1:
+                lo2 = lo + cut + 1
+                if self._subject_in(i, lo2, a):
+                    lo = lo2
+            subj = self._subject_in(i, lo, a)
+            if subj is None:
+                # inverted: "said Grigoryan", "said Russian President Vladimir Putin"
+                hi = min(u.end, b + 60)
+                nxt = [m for m in self.mentions[i] if b <= m.start < hi and m.actor is not None and m.actor.kind in ("person", "organisation")]
+                if nxt and re.fullmatch(r"[\s,]*(?:[A-Za-z.'’-]+\s+){0,6}", text[b:nxt[0].start] + " ") and not re.search(r"[.;:]", text[b:nxt[0].start]):
+                    gap = text[b:nxt[0].start]
+                    if not re.search(r"\b(?:that|to|with|about|of|for|by|on|at)\b", gap) or re.fullmatch(r"\s*by\s*", gap):
+                        subj = nxt[0].actor, "name"
+            if subj is not None:
+                res.speaker, res.method = subj[0], ("verb" if subj[1] == "name" else subj[1])
+                res.evidence = text[max(lo, a - 80):b].strip() if subj[1] != "name" or True else None
+                res.evidence = _evidence(text, u, lo, a, b)
+                res.verb_end = b
+                return
+        # 2. "according to X", "in his opinion"
+        for a, b in acc:
+            nxt = [m for m in self.mentions[i] if b <= m.start <= b + 60 and m.actor is not None]
+            if nxt and nxt[0].actor.kind in ("person", "organisation"):
+                res.speaker, res.method, res.evidence, res.verb_end = nxt[0].actor, "according_to", text[a:nxt[0].end], nxt[0].end
+                return
+            m = re.match(r"\s*(him|her|them)\b", text[b:b + 8])
+            if m:
+                actor = self._resolve_pronoun(i)
+                if actor is not None:
+                    res.speaker, res.method, res.evidence, res.verb_end = actor, "pronoun", text[a:b + m.end()], b + m.end()
+                    return
+        for a, b in pro_src:
+            actor = self._resolve_pronoun(i)
+            if actor is not None:
+                res.speaker, res.method, res.evidence, res.verb_end = actor, "pronoun", text[a:b], b
+                return
+        # 3. A colon introducing the quotation after a name: "Zakharova: “...”"
+        if qs:
+            pre = self.masked[i][: qs[0].start - 1 - u.start]
+            if re.search(r":\s*$", pre):
+                subj = self._subject_in(i, u.start, qs[0].start - 1, prefer_last=True)
+                if subj is not None:
+                    res.speaker, res.method, res.evidence = subj[0], "colon", pre.strip()[-80:]
+                    return
+        # 4. Continuation of the previous speaker's quotation.
+        if qs and i > 0:
+            prev = self.results[i - 1]
+            frame = self.masked[i].strip(" \t\n.,;:—–-\"“”‘’'«»")
+            starts_with_quote = qs[0].start - 1 - u.start <= 1
+            same_or_next_para = u.block - self.units[i - 1].block <= 1
+            if prev.speaker is not None and prev.kind == "quote" and starts_with_quote and same_or_next_para and (len(frame) < 3 or u.continues_quote):
+                res.speaker, res.method, res.evidence = prev.speaker, "continuation", prev.evidence
+                return
+
+    def _passive_pass(self) -> None:
+        """'This was said by X' gives X the quotation just before it."""
+        rx = passive_attribution_re()
+        for i in range(1, len(self.units)):
+            u = self.units[i]
+            m = rx.search(self.masked[i])
+            if not m:
+                continue
+            prev = self.results[i - 1]
+            b = u.start + m.end()
+            nxt = [mm for mm in self.mentions[i] if b <= mm.start <= b + 80 and mm.actor is not None and mm.actor.kind == "person"]
+            if not nxt:
+                continue
+            actor = nxt[0].actor
+            res = self.results[i]
+            res.kind, res.speaker, res.method, res.evidence = "reported", actor, "verb", self.text[u.start:nxt[0].end].strip()
+            if prev.kind == "quote" and prev.speaker is None:
+                prev.speaker, prev.method, prev.evidence = actor, "passive", self.text[u.start:nxt[0].end].strip()
+
+
+def _evidence(text: str, u: Unit, lo: int, a: int, b: int) -> str:
+    start = max(lo, a - 100)
+    return re.sub(r"\s+", " ", text[start:b]).strip(" ,\"“”")
+
+
+def attribute_speakers(text: str, units: list[Unit], index) -> list[Attribution]:
+    """Kind, statement quotes and speaker of every unit of one article, in order."""
+    return SpeakerResolver(text, index).attribute(units)
