@@ -65,7 +65,7 @@ def _find_statement(st: pd.DataFrame, text: str, start: str, kinds) -> pd.Series
     if idx < 0:
         return None
     hit = st[(st["start"] <= idx) & (st["end"] > idx) & st["kind"].isin(kinds)]
-    if "quote" in kinds and len(hit):
+    if tuple(kinds) == ("quote",) and len(hit):
         ns = _norm(start)[:40]
         hit = hit[hit["quote"].fillna("").map(lambda q: ns in _norm(q))]
     return hit.iloc[0] if len(hit) else None
@@ -109,7 +109,8 @@ def evaluate_frames(articles: pd.DataFrame, statements: pd.DataFrame, gold: dict
                 tb_pred.append(sign(-s["polarity"]))
             if q.get("direction"):
                 dir_total += 1
-                if (s.get("direction") or "").replace("→", "->") == q["direction"]:
+                d = s.get("direction")
+                if isinstance(d, str) and d.replace("→", "->") == q["direction"]:
                     dir_ok += 1
         for q in g.get("indirect", []):
             i_total += 1

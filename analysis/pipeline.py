@@ -96,9 +96,10 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
     pub_precision = (meta.published.precision or "day") if meta.published is not None else "unknown"
 
     # Dates inside quotations are what the speaker talks about, not when they spoke: mask them.
-    unit_mentions = []
+    unit_mentions, masked_units = [], []
     for u, a in zip(units, attrs):
         masked = _masked_text(text, u)
+        masked_units.append(masked)
         unit_mentions.append([_shift(m, u.start) for m in find_date_mentions(masked)])
     if published is not None:
         ref = Reference(published.normalize(), "day" if pub_precision in ("second", "day") else pub_precision,
@@ -110,12 +111,12 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
         inferred = infer_reference_date(body_mentions)
         ref = Reference(inferred[0], inferred[1], inferred[2]) if inferred else Reference(None, "unknown", None)
 
-    dates = resolve_statement_dates(units, attrs, unit_mentions, ref)
+    dates = resolve_statement_dates(units, attrs, unit_mentions, ref, masked_units)
     rows = []
     for pos, (u, a, d) in enumerate(zip(units, attrs, dates)):
         speaker = a.speaker
         quote = " … ".join(re.sub(r"\s+", " ", text[q.start:q.end]).strip() for q in a.quotes) if a.quotes else None
-        targets, target_sides = _targets(index, text, u, speaker)
+        targets, target_sides = _targets(a.mentions, speaker)
         rows.append({
             "statement_id": f"{article_id}:{pos}",
             "article_id": article_id,
@@ -189,10 +190,10 @@ def _shift(m, by: int):
     return m
 
 
-def _targets(index, text: str, u, speaker) -> tuple[list[str], list[str]]:
+def _targets(mentions, speaker) -> tuple[list[str], list[str]]:
     names: list[str] = []
     sides: list[str] = []
-    for m in index.find_mentions(text[u.start:u.end]):
+    for m in mentions:
         a = m.actor
         if a is None:
             continue
@@ -301,8 +302,14 @@ def _save_cache(cache_dir: Path | None, cache: dict) -> None:
 
 
 def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None = None, *, cache_dir: str | os.PathLike | None = None,
-                 workers: int | None = None, progress: Callable[[int, int, str], None] | None = None) -> BuildResult:
-    """Read every source, process each article (in parallel, reusing cached results), link stories."""
+                 workers: int | None = None, progress: Callable[[int, int, str], None] | None = None,
+                 runner: Callable[[list[tuple[int, RawArticle]], int | None], Iterable[tuple[int, tuple]]] | None = None,
+                 ) -> BuildResult:
+    """Read every source, process each article (in parallel, reusing cached results), link stories.
+
+    ``runner(todo, workers)`` runs ``_process_one`` over the articles to process and yields ``(i, result)``
+    in any order; the default is a local process pool, ``analysis.distributed`` passes a Dask cluster.
+    """
     from .reader import iter_sources
 
     if paths is None:
@@ -340,7 +347,7 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
     total = len(raws)
     if progress:
         progress(done, total, "cached")
-    for i, out in _run(todo, workers):
+    for i, out in (runner or _run)(todo, workers):
         results[i] = out
         done += 1
         if progress and (done % 25 == 0 or done == total):
@@ -367,7 +374,10 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
     for k, art in enumerate(articles):
         story, dated = links[art["article_id"]]
         art["story_id"] = story
-        if art["reference_precision"] == "unknown" and dated is not None:
+        # An undated article's own inference is only a lower bound ("published after September 2022"); a dated
+        # telling of the same quotation elsewhere that is no earlier than that bound is the better anchor.
+        if (dated is not None and art["published"] is None
+                and (art["reference_date"] is None or dated["statement_date"] >= art["reference_date"])):
             src_art = next(a for a in articles if a["article_id"] == dated["article_id"])
             ev = (f"same quotation as {src_art['source']} ({dated['speaker']}: “{dated['quote'][:60]}…”), "
                   f"dated {_fmt_date(dated['statement_date'], dated['date_precision'])} there ({dated['date_evidence']})")

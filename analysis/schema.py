@@ -122,6 +122,10 @@ def conform(frame: pd.DataFrame, columns: tuple[Column, ...]) -> pd.DataFrame:
             s = pd.to_datetime(s, utc=True, errors="coerce").astype("datetime64[ns, UTC]")
         elif c.dtype == "float":
             s = pd.to_numeric(s, errors="coerce").astype("float64")
+        elif c.dtype == "int":
+            s = pd.to_numeric(s, errors="coerce").fillna(0).astype("int64")
+        elif c.dtype == "bool":
+            s = s.fillna(False).astype("bool")
         else:
             s = s.astype(_PANDAS_DTYPES[c.dtype])
         out[c.name] = s

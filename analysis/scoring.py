@@ -8,9 +8,10 @@ from textblob import TextBlob
 
 def score_statements(rows: list[dict]) -> None:
     """Fill polarity, subjectivity, tension and cues in place."""
-    from .tension import score_tension
+    from .tension import score_tension, statement_direction
 
     for r in rows:
+        r["direction"] = statement_direction(r["speaker_side"], r["target_sides"]) if r["speaker_side"] else None
         words = r["quote"] if r["kind"] == "quote" and r["quote"] else r["text"]
         s = TextBlob(words).sentiment
         r["polarity"] = float(s.polarity)

@@ -90,12 +90,16 @@ def passive_attribution_re() -> re.Pattern:
     return re.compile(rf"^\W*(?:{alt})\b", re.IGNORECASE)
 
 
+_OBJECT_BEFORE_RE = re.compile(
+    r"\b(?:by|with|to|of|from|for|about|against|near|between|among|on|at|toward|towards|into|than|like|and|or|met|meet|meets|meeting)\s+"
+    r"(?:(?:the|then|former|then-\w+|[A-Z][\w-]*)[\s-]+){0,4}$")
 _SUBJ_PRONOUN_RE = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
 _PASSIVE_AUX_RE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _GENERIC_ROLE_RE = re.compile(
     r"\b(?:the|his|her|its)\s+((?:[A-Z][a-z]+(?:n|ian|ish|ese|i)?\s+)?(?:deputy\s+|vice\s+|former\s+)?"
-    r"(?:prime\s+minister|president|foreign\s+minister|defen[cs]e\s+minister|minister|head\s+of\s+(?:government|state)|"
-    r"spokes(?:man|woman|person)|press\s+secretary|secretary|leader|premier|ambassador|chancellor|speaker|envoy|diplomat|official))\b",
+    r"(?:prime\s+minister(?![\'’]s\b)|president(?![\'’]s\b)|foreign\s+minister|defen[cs]e\s+minister|minister|head\s+of\s+(?:government|state)|"
+    r"spokes(?:man|woman|person)|press\s+secretary|secretary|leader|premier|ambassador|chancellor|speaker|envoy|diplomat|official|"
+    r"(?:presidential\s+)?(?:aide|adviser|advisor)|representative|chief))\b",
     re.IGNORECASE,
 )
 
@@ -108,6 +112,7 @@ class Attribution:
     evidence: str | None = None
     method: str | None = None
     verb_end: int | None = None  # where the speech verb ends: the reported content starts after it
+    mentions: list = field(default_factory=list)  # every actor mention in the unit (absolute offsets)
 
 
 def _mask(text: str, lo: int, hi: int, spans) -> str:
@@ -153,6 +158,16 @@ class SpeakerResolver:
         return tail.startswith(("'s", "’s")) or tail in ("' ", "’ ")
 
     def _resolve_role(self, phrase: str, before: int) -> object | None:
+        # First the people this article has already named whose role ends in the same noun
+        # ("the presidential aide" after "Assistant to the President ... Hikmet Hajiyev").
+        head = re.sub(r"\s+", " ", phrase.lower()).split(" ")[-1]
+        synonyms = {"aide": ("aide", "assistant", "adviser", "advisor"), "premier": ("prime minister",),
+                    "leader": ("president", "prime minister", "leader"), "spokesman": ("spokes", "press secretary"),
+                    "spokeswoman": ("spokes", "press secretary"), "spokesperson": ("spokes", "press secretary")}
+        keys = synonyms.get(head, (head,))
+        for off, actor in reversed(self.history):
+            if off < before and actor.role and any(k in actor.role.lower() for k in keys):
+                return actor
         cands = self.index.role_candidates(phrase)
         if not cands:
             return None
@@ -174,7 +189,14 @@ class SpeakerResolver:
         role = _GENERIC_ROLE_RE.search(seg)
         pick = None
         if persons:
-            pick = (persons[-1] if prefer_last else persons[0]).actor, "name"
+            if prefer_last:
+                chosen = persons[-1]
+            else:
+                # the grammatical subject: the first person not introduced by a preposition
+                # ("Since the visit by Speaker Nancy Pelosi, Pashinyan has begun to blame ...")
+                subjects = [m for m in persons if not _OBJECT_BEFORE_RE.search(self.text[max(lo, m.start - 40):m.start])]
+                chosen = subjects[0] if subjects else persons[0]
+            pick = chosen.actor, "name"
         if pron and (pick is None or (lo + pron.start() < (persons[0].start if persons else hi))):
             if not persons or not prefer_last or lo + pron.start() > persons[-1].start:
                 actor = self._resolve_pronoun(unit_i)
@@ -187,10 +209,12 @@ class SpeakerResolver:
         if pick is None and orgs:
             pick = (orgs[-1] if prefer_last else orgs[0]).actor, "name"
         if pick is None and places:
-            first_word = seg.strip()[:1]
-            # A country or capital as grammatical subject ("Russia said", "Moscow warned") speaks for its government.
-            pl = places[-1] if prefer_last else places[0]
-            if first_word and pl.start - lo <= 40:
+            # A country or capital as the grammatical subject ("Russia said", "the Kremlin has warned") speaks for
+            # its government; a place inside a noun phrase ("one diplomat in Yerevan told") does not.
+            pl = places[0]
+            lead = self.text[lo:pl.start]
+            gap = self.text[pl.end:hi]
+            if re.fullmatch(r"[\s,;:\"“”'‘’(—–-]*(?:the\s+|The\s+)?", lead) and re.fullmatch(r"[\s\w'’-]{0,30}", gap) and "," not in gap:
                 pick = pl.actor, "name"
         return pick
 
@@ -198,14 +222,18 @@ class SpeakerResolver:
     def attribute(self, units: list[Unit]) -> list[Attribution]:
         self.units = units
         text = self.text
+        context: list = []  # people named so far: resolves later surname-only mentions ("Grigoryan said")
         for u in units:
             masked = _mask(text, u.start, u.end, u.quotes)
             self.masked.append(masked)
-            self.mentions.append(self.index.find_mentions(text[u.start:u.end]) if u.end > u.start else [])
+            found = self.index.find_mentions(text[u.start:u.end], context=tuple(context)) if u.end > u.start else []
             # find_mentions works on the unit text: shift to absolute offsets
-            for m in self.mentions[-1]:
+            for m in found:
                 m.start += u.start
                 m.end += u.start
+                if m.actor is not None and m.actor.kind == "person" and m.actor not in context:
+                    context.append(m.actor)
+            self.mentions.append(found)
         verb_re = speech_verb_re()
         for i, u in enumerate(units):
             masked = self.masked[i]
@@ -226,7 +254,7 @@ class SpeakerResolver:
             pro_src = [(u.start + m.start(), u.start + m.end()) for m in pronoun_source_re().finditer(masked)]
             has_speech = bool(verbs or acc or pro_src or re.search(r":\s*$", masked[: (u.quotes[0].start - 1 - u.start) if u.quotes else 0]))
             stmt_quotes = [q for q in u.quotes if is_statement_quote(text[q.start:q.end], text[u.start:q.start - 1], has_speech)]
-            res = Attribution(quotes=stmt_quotes)
+            res = Attribution(quotes=stmt_quotes, mentions=self.mentions[i])
             res.kind = "quote" if stmt_quotes else ("reported" if has_speech else "narrative")
             saved_mentions = self.mentions[i]
             self.mentions[i] = frame_mentions
@@ -284,11 +312,11 @@ class SpeakerResolver:
                 return
         # 2. "according to X", "in his opinion"
         for a, b in acc:
-            nxt = [m for m in self.mentions[i] if b <= m.start <= b + 60 and m.actor is not None]
-            if nxt and nxt[0].actor.kind in ("person", "organisation"):
+            m = re.match(r"\s*(him|her|them)\b", text[b:b + 8])
+            nxt = [mm for mm in self.mentions[i] if b <= mm.start <= b + 60 and mm.actor is not None]
+            if not m and nxt and nxt[0].actor.kind in ("person", "organisation"):
                 res.speaker, res.method, res.evidence, res.verb_end = nxt[0].actor, "according_to", text[a:nxt[0].end], nxt[0].end
                 return
-            m = re.match(r"\s*(him|her|them)\b", text[b:b + 8])
             if m:
                 actor = self._resolve_pronoun(i)
                 if actor is not None:
@@ -318,7 +346,13 @@ class SpeakerResolver:
                 return
 
     def _passive_pass(self) -> None:
-        """'This was said by X' gives X the quotation just before it."""
+        """'This was said by X' gives X the quotation just before it; a paragraph-spanning quotation
+        attributed only in its last paragraph gets that speaker for its first paragraphs too."""
+        for i in range(len(self.units) - 2, -1, -1):
+            cur, nxt = self.results[i], self.results[i + 1]
+            if (cur.kind == "quote" and cur.speaker is None and self.units[i + 1].continues_quote
+                    and nxt.kind == "quote" and nxt.speaker is not None and cur.quotes and not cur.quotes[-1].closed):
+                cur.speaker, cur.method, cur.evidence = nxt.speaker, "continuation", nxt.evidence
         rx = passive_attribution_re()
         for i in range(1, len(self.units)):
             u = self.units[i]

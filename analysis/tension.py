@@ -1,0 +1,382 @@
+"""Tension of one statement: a hostility score in [-1, 1] with the cues that explain it.
+
+The cue lexicon, the class weights and the modifier factors live in ``data/cues.toml``
+(grounded on the PLOVER conflict/cooperation scores; see that file and docs/method.md).
+A statement's tension is ``tanh(sum of effective cue weights)``; a cue's effective
+weight is its class weight times its modifiers:
+
+* negated ("did not refuse", "never threatened"): ``negation_factor`` (flips it);
+* hedged ("cannot rule out leaving", "could leave"): ``hedge_factor``;
+* denied ("leaving is not on the agenda"): ``denied_factor`` for hostile cues that share
+  a clause with a denial;
+* context: for a direct quote, the speech verb around the quote ("warned", "praised")
+  counts ``context_factor`` of its weight; the quoted words themselves count fully.
+
+TextBlob polarity is not blended in: on the validation sets it did not help (docs/method.md).
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+try:  # internal regex parser, used only to index patterns by their first letters
+    from re import _constants as _C
+    from re import _parser
+except ImportError:  # then every pattern is tried at every word: slower, same result
+    _C = _parser = None
+
+CUES_PATH = Path(__file__).parent / "data" / "cues.toml"
+ARROW = "→"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: str  # "cue" | "hedge" | "admonition" | "negator"
+    cls: str | None = None
+    weight: float = 0.0
+    speech: bool = False
+    denies: bool = False
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    text: str
+    entry: _Entry
+
+
+class Lexicon:
+    """The compiled cue lexicon: cue and marker patterns, indexed by the letters they can start with."""
+
+    def __init__(self, path: Path = CUES_PATH):
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        self.path = Path(path)
+        sc = data["scoring"]
+        self.negation_factor = float(sc["negation_factor"])
+        self.hedge_factor = float(sc["hedge_factor"])
+        self.denied_factor = float(sc["denied_factor"])
+        self.context_factor = float(sc["context_factor"])
+        self.negation_window = int(sc["negation_window"])
+        self.dead_zone = float(sc["dead_zone"])
+        macros = data.get("macros", {})
+
+        def expand(p: str) -> str:
+            return re.sub(r"<([A-Z][A-Z0-9_]*)>", lambda m: macros[m.group(1)], p)
+
+        self.classes: dict[str, dict] = {}
+        entries: list[_Entry] = []
+        alternatives: list[str] = []
+
+        def add(pattern: str, entry: _Entry) -> None:
+            body = expand(pattern)
+            try:
+                re.compile(body)
+            except re.error as exc:
+                raise ValueError(f"{path}: bad pattern {pattern!r}: {exc}") from None
+            alternatives.append(body)
+            entries.append(entry)
+
+        # Cues first, then markers: see "PATTERN SYNTAX" in cues.toml for why the order matters.
+        for name, c in data["classes"].items():
+            weight = -float(c["score"]) / 10.0
+            self.classes[name] = {"score": float(c["score"]), "weight": weight, "basis": c.get("basis", ""),
+                                  "denies_threat": bool(c.get("denies_threat", False))}
+            for p in c.get("patterns", []):
+                add(p, _Entry("cue", name, weight, False, bool(c.get("denies_threat", False))))
+            for p in c.get("speech", []):
+                add(p, _Entry("cue", name, weight, True, bool(c.get("denies_threat", False))))
+        mk = data["markers"]
+        for p in mk["hedges"]:
+            add(p, _Entry("hedge"))
+        for p in mk["admonitions"]:
+            add(p, _Entry("admonition"))
+        for p in mk["negators"]:
+            add(p, _Entry("negator"))
+        self.entries = entries
+        # Each word tries only the patterns that can start with its first letters, in
+        # file order (the precedence rules of cues.toml): ~170 patterns tried at every
+        # word made scoring three times slower than TextBlob.
+        self.patterns = [re.compile(f"(?:{body})(?![\\w])", re.IGNORECASE) for body in alternatives]
+        table: dict[str, set[int]] = {}
+        for i, body in enumerate(alternatives):
+            for p in _prefixes(body):
+                table.setdefault(p, set()).add(i)
+        self.prefix_table = {k: tuple(sorted(v)) for k, v in table.items()}
+        breaks = "|".join(re.escape(w) for w in mk.get("clause_breaks", []))
+        self.clause_re = re.compile(r"[,;:.!?()\[\]\"]|\s[-–—]+\s" + (rf"|\b(?:{breaks})\b" if breaks else ""), re.IGNORECASE)
+        self.sentence_re = re.compile(r"[.!?;]+(?=\s|$)|\.{3}")
+
+
+_PREFIX_LEN = 3
+_PREFIX_CAP = 3000
+
+
+def _item_strings(op, av, room: int) -> list[tuple[str, bool]] | None:
+    """Strings (lower case, at most ``room`` long) one parsed regex item can start with,
+    each flagged complete (the item ended) or not; None: anything."""
+    if op is _C.LITERAL:
+        return [(chr(av).lower(), True)]
+    if op is _C.IN:
+        out = []
+        for kind, value in av:
+            if kind is _C.LITERAL:
+                out.append((chr(value).lower(), True))
+            elif kind is _C.RANGE:
+                out += [(chr(c).lower(), True) for c in range(value[0], value[1] + 1)]
+            else:  # a category such as \w, or a negated set
+                return None
+        return list(set(out))
+    if op is _C.SUBPATTERN:
+        return _sequence_strings(av[-1], room)
+    if op is _C.BRANCH:
+        out = set()
+        for branch in av[1]:
+            got = _sequence_strings(branch, room)
+            if got is None:
+                return None
+            out |= set(got)
+        return list(out)
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT) or op is getattr(_C, "POSSESSIVE_REPEAT", object()):
+        low, high, body = av
+        done: set[tuple[str, bool]] = {("", True)} if low == 0 else set()
+        frontier = {""}
+        for i in range(1, min(high, room + 1) + 1):
+            nxt = set()
+            for p in frontier:
+                got = _sequence_strings(body, room - len(p))
+                if got is None:
+                    return None
+                for e, complete in got:
+                    t = p + e
+                    if complete and len(t) < room and t != p:
+                        nxt.add(t)
+                        if i >= low:
+                            done.add((t, True))
+                    else:
+                        done.add((t[:room], False))
+            frontier = nxt
+            if not frontier or len(done) > _PREFIX_CAP:
+                break
+        return None if len(done) > _PREFIX_CAP else list(done)
+    if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):
+        return [("", True)]
+    return None
+
+
+def _sequence_strings(items, room: int) -> list[tuple[str, bool]] | None:
+    states = {""}
+    finished: set[tuple[str, bool]] = set()
+    for op, av in items:
+        nxt = set()
+        for p in states:
+            got = _item_strings(op, av, room - len(p))
+            if got is None:
+                finished.add((p, False))
+                continue
+            for e, complete in got:
+                t = p + e
+                if not complete or len(t) >= room:
+                    finished.add((t[:room], False))
+                else:
+                    nxt.add(t)
+        states = nxt
+        if len(states) + len(finished) > _PREFIX_CAP:
+            return None
+        if not states:
+            break
+    return list(finished | {(p, True) for p in states})
+
+
+def _prefixes(body: str) -> set[str]:
+    """The first ``_PREFIX_LEN`` lower-case characters a pattern's match can start with
+    (shorter strings when the pattern may end or become unconstrained sooner; "" = any)."""
+    if _parser is None:
+        return {""}
+    try:
+        got = _sequence_strings(_parser.parse(body, re.IGNORECASE), _PREFIX_LEN)
+    except Exception:  # an unusual construct: try the pattern at every word
+        return {""}
+    return {""} if got is None else {p for p, _ in got}
+
+
+_WORD = re.compile(r"[\w'-]+")
+_TRANSLATE = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
+                            "…": "...", "\u00a0": " "})
+_SPACES = re.compile(r"\s+")
+
+LEXICON = Lexicon()
+
+
+def _normalise(text: str) -> str:
+    return _SPACES.sub(" ", text.translate(_TRANSLATE)).strip()
+
+
+_WORD_START = re.compile(r"(?<![\w'-])\w")
+
+
+def _scan(norm: str, lex: Lexicon) -> list[_Hit]:
+    """Cues and markers left to right, non-overlapping; at each word the first pattern
+    (in file order) that matches wins."""
+    table = lex.prefix_table
+    hits: list[_Hit] = []
+    free = 0
+    for w in _WORD_START.finditer(norm):
+        p = w.start()
+        if p < free:
+            continue
+        # lower-case per word, not the whole text: lower() can change a text's length
+        key = norm[p:p + _PREFIX_LEN].lower()[:_PREFIX_LEN]
+        lists = [table[k] for k in {key[:j] for j in range(len(key) + 1)} if k in table]
+        if not lists:
+            continue
+        candidates = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
+        for i in candidates:
+            m = lex.patterns[i].match(norm, p)
+            if m:
+                hits.append(_Hit(p, m.end(), m.group(), lex.entries[i]))
+                free = m.end()
+                break
+    return hits
+
+
+def _cues(norm: str, lex: Lexicon, only_speech: bool = False) -> list[tuple[str, str, float, str | None]]:
+    """(cue text, class, effective weight, modifier) for every cue in a normalised text."""
+    hits = _scan(norm, lex)
+    cues = [h for h in hits if h.entry.kind == "cue"]
+    if not cues:
+        return []
+    clause_cuts = [m.start() for m in lex.clause_re.finditer(norm)]
+    sentence_cuts = [m.start() for m in lex.sentence_re.finditer(norm)]
+    modifiers = [h for h in hits if h.entry.kind in ("negator", "admonition")]
+    hedges = [h for h in hits if h.entry.kind == "hedge"]
+    hedged_sentences = {bisect.bisect_right(sentence_cuts, h.start): h for h in hedges}
+
+    def clause(pos: int) -> int:
+        return bisect.bisect_right(clause_cuts, pos)
+
+    def negation_of(c: _Hit) -> _Hit | None:
+        # the nearest negator before the cue, in its clause, within the window
+        for m in reversed(modifiers):
+            if m.end > c.start:
+                continue
+            if clause(m.start) != clause(c.start):
+                return None
+            if len(_WORD.findall(norm[m.end:c.start])) > lex.negation_window:
+                return None
+            return m
+        return None
+
+    negations = {id(c): negation_of(c) for c in cues}
+    denial_clauses: dict[int, _Hit] = {}
+    for c in cues:
+        n = negations[id(c)]
+        if c.entry.denies and (n is None or n.entry.kind == "admonition"):
+            denial_clauses.setdefault(clause(c.start), c)
+
+    out = []
+    for c in cues:
+        if only_speech and not c.entry.speech:
+            continue
+        w = c.entry.weight
+        label = c.text
+        modifier = None
+        n = negations[id(c)]
+        if n is not None and n.entry.kind == "negator":
+            w *= lex.negation_factor
+            modifier = "negated"
+            label = f"{n.text} ... {label}"
+        d = denial_clauses.get(clause(c.start))
+        if d is not None and d is not c and c.entry.weight > 0 and modifier is None:
+            w *= lex.denied_factor
+            modifier = "negated"
+            label = f"{label} ... {d.text}" if d.start > c.start else f"{d.text} ... {label}"
+        h = hedged_sentences.get(bisect.bisect_right(sentence_cuts, c.start))
+        if h is not None and (h.end <= c.start or h.start >= c.end):
+            w *= lex.hedge_factor
+            modifier = modifier or "hedge"
+            label = f"{h.text} ... {label}" if h.start < c.start else f"{label} ... {h.text}"
+        out.append((label, c.entry.cls, w, modifier))
+    return out
+
+
+def _context(text: str, quote: str) -> str:
+    """The sentence around a quote with the quoted words taken out."""
+    rest = text
+    for fragment in quote.split(" … "):
+        fragment = fragment.strip()
+        if fragment:
+            rest = rest.replace(fragment, " ", 1)
+    return rest
+
+
+def score_tension(text: str, quote: str | None = None, lexicon: Lexicon | None = None) -> tuple[float, list[dict]]:
+    """Tension in [-1, 1] (higher = more hostile) and the cues that explain it.
+
+    For a direct quote, the quoted words are scored and the speech verbs of the
+    surrounding sentence (``text`` minus the quote) count ``context_factor`` of their
+    weight; otherwise ``text`` is scored.
+    """
+    lex = lexicon or LEXICON
+    text = text or ""
+    found: list[tuple[str, str, float, str | None]] = []
+    if quote and quote.strip():
+        found += _cues(_normalise(quote), lex)
+        for label, cls, w, modifier in _cues(_normalise(_context(text, quote)), lex, only_speech=True):
+            found.append((label, cls, w * lex.context_factor, "context" if modifier is None else modifier))
+    else:
+        found += _cues(_normalise(text), lex)
+    total = sum(w for _, _, w, _ in found)
+    cues = [{"cue": label, "class": cls, "weight": round(w, 4) + 0.0, "modifier": modifier} for label, cls, w, modifier in found]
+    return round(math.tanh(total), 4), cues
+
+
+def score_many(texts: list[str], quotes: list[str | None], lexicon: Lexicon | None = None) -> tuple[np.ndarray, list[str]]:
+    """Tension and cues (as JSON strings) for many statements; repeated statements
+    (syndicated copies) are scored once."""
+    if len(texts) != len(quotes):
+        raise ValueError(f"{len(texts)} texts but {len(quotes)} quotes")
+    memo: dict[tuple[str, str | None], tuple[float, str]] = {}
+    tensions = np.empty(len(texts), dtype="float64")
+    cues_json: list[str] = []
+    for i, (t, q) in enumerate(zip(texts, quotes)):
+        t = t if isinstance(t, str) else ""
+        q = q if isinstance(q, str) and q.strip() else None
+        key = (t, q)
+        hit = memo.get(key)
+        if hit is None:
+            score, cues = score_tension(t, q, lexicon)
+            hit = memo[key] = (score, json.dumps(cues, ensure_ascii=False))
+        tensions[i] = hit[0]
+        cues_json.append(hit[1])
+    return tensions, cues_json
+
+
+def statement_direction(speaker_side: str | None, target_sides: list[str] | None) -> str | None:
+    """'Armenia→Russia': the speaker's side to the first target side that is not the speaker's."""
+    if not isinstance(speaker_side, str) or not speaker_side.strip():
+        return None
+    for side in list(target_sides) if target_sides is not None else []:
+        if isinstance(side, str) and side.strip() and side != speaker_side:
+            return f"{speaker_side}{ARROW}{side}"
+    return None
+
+
+def tension_label(tension: float | None, dead_zone: float | None = None) -> int:
+    """-1, 0 or 1: the sign of ``tension`` with |tension| < dead zone read as 0 (NaN -> 0)."""
+    dz = LEXICON.dead_zone if dead_zone is None else dead_zone
+    if tension is None or (isinstance(tension, float) and math.isnan(tension)) or abs(tension) < dz:
+        return 0
+    return 1 if tension > 0 else -1
+
+
+def cue_classes() -> dict[str, dict]:
+    """Class -> {score, weight, basis, denies_threat}, for the method page."""
+    return {k: dict(v) for k, v in LEXICON.classes.items()}

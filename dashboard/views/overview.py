@@ -1,0 +1,115 @@
+"""Overview: did tension rise, in which direction, and around which events."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, engine, frames, state, ui
+
+FREQS = {"M": "month", "Q": "quarter", "Y": "year"}
+GROUPS = {"direction": "direction", "speaker_side": "speaker's side", "outlet": "outlet", "all": "all statements"}
+
+
+def main() -> None:
+    ctx = ui.context()
+    f = ctx.filters
+    state.page_param("freq", "M", parse=lambda vs: vs[-1] if vs[-1] in FREQS else "M")
+    state.page_param("by", "direction", parse=lambda vs: vs[-1] if vs[-1] in GROUPS else "direction")
+
+    st.title("Armenia–Russia rift: tension over time")
+    st.caption(
+        "Each statement in the news corpus is scored from −1 (conciliatory) to +1 (hostile) by cue words grounded in an "
+        "event scale; the index is the mean per period. See **Method and data quality** for how and how well."
+    )
+
+    # --- headline figures --------------------------------------------------------
+    h = frames.headline(ctx.articles, ctx.statements)
+    total = frames.headline(ctx.all_articles, ctx.all_statements)
+    cols = st.columns([1, 1, 1, 1, 2.2])
+    cols[0].metric("Articles", h["articles"], help=f"{total['articles']} in the corpus")
+    cols[1].metric("Outlets", h["outlets"], help="Outlets named in the text or a sidecar; never guessed.")
+    cols[2].metric("Statements", h["statements"], help=f"{total['statements']} in the corpus before filters")
+    cols[3].metric("Quotes", h["attributed_quotes"], help="Attributed quotes: direct quotations with a known speaker.")
+    span = (f"{h['first_date']:%Y-%m-%d} → {h['last_date']:%Y-%m-%d}" if h["first_date"] is not None else "no dated statements")
+    fresh = f"{total['latest_published']:%Y-%m-%d}" if total["latest_published"] is not None else "unknown"
+    built = f"{ctx.corpus.built_at:%Y-%m-%d %H:%M} UTC" if ctx.corpus.built_at is not None else "unknown"
+    with cols[4].container(border=True):
+        st.markdown(
+            f"**Statement dates** {span}  \n"
+            f"**Latest article** {fresh}  \n"
+            f"**Frames built** {built}",
+            help="Date span of the statements after filters; data freshness = the latest publication date in the corpus.",
+        )
+
+    if ctx.statements.empty:
+        ui.empty("No statements match these filters.")
+        return
+
+    # --- controls (in the URL) -----------------------------------------------------
+    c1, c2 = st.columns([1, 3])
+    freq = c1.selectbox("Period", list(FREQS), key="freq", format_func=FREQS.get)
+    by_choice = c2.segmented_control("Lines by", list(GROUPS), key="by", format_func=GROUPS.get) or "direction"
+    by = None if by_choice == "all" else by_choice
+
+    basis_label = "statement dates" if f.basis == "statement" else "publication dates"
+    try:
+        series, rising = ui.tension_series(ctx.statements, ctx.articles, ui.series_key(ctx, freq, by, f.basis),
+                                           freq=freq, by=by, basis=f.basis)
+    except engine.EngineMissing as exc:
+        ui.engine_missing(exc)
+        return
+
+    try:
+        events = ui.events_for(ctx.statements, ctx.articles, ui.series_key(ctx, "events"))
+    except engine.EngineMissing:
+        events = pd.DataFrame(columns=["date", "precision", "label", "text", "article_id", "statement_id"])
+
+    # --- rising callout ------------------------------------------------------------
+    if rising is not None and len(rising) and "rising" in rising:
+        up = rising[rising["rising"].fillna(False).astype(bool)]
+        for _, r in up.iterrows():
+            group = r.get("group", "all statements")
+            st.warning(
+                f"**Rising: {ui.safe(group if pd.notna(group) else 'all statements')}.** "
+                f"Latest period {ui.safe(str(r.get('latest_period', ''))[:10])}: mean tension {r['latest_mean']:+.2f} "
+                f"against {r['baseline_mean']:+.2f} on average before (change {r['change']:+.2f}). "
+                f"{ui.safe(r.get('reason', ''))}",
+                icon=":material/trending_up:",
+            )
+
+    # --- the index -------------------------------------------------------------------
+    if series.empty:
+        ui.empty(f"No statements with {basis_label} for these filters.")
+    else:
+        fig = charts.tension_timeline(series, by=by, events=events, title=f"Tension index per {FREQS[freq]}, on {basis_label}")
+        points = ui.chart(
+            fig, key="overview_timeline", filename="tension-index",
+            caption=f"each dot is the mean tension of one {FREQS[freq]}'s statements for one line (higher = more hostile); "
+                    "its size and label give the number of statements, the bar its 90% bootstrap interval, an open dot "
+                    "a period with too few statements to trust; grey triangles are dated events the articles report.",
+        )
+        ui.statements_behind(points, by=by, freq=freq, key="overview_selected")
+
+    # --- key events --------------------------------------------------------------------
+    st.subheader("Key events the articles report")
+    if events.empty:
+        st.info("The articles behind these filters report no dated events.")
+    else:
+        ev = events.copy()
+        ev["date"] = pd.to_datetime(ev["date"], utc=True, errors="coerce").dt.tz_convert(None).dt.date
+        ev["article"] = ev["article_id"].map(ui.reader_link)
+        st.dataframe(
+            ev[["date", "precision", "label", "text", "article"]].sort_values("date"),
+            hide_index=True,
+            column_config={
+                "date": st.column_config.DateColumn("date"),
+                "precision": st.column_config.TextColumn("precision", help="How exactly the article dates the event."),
+                "label": st.column_config.TextColumn("event"),
+                "text": st.column_config.TextColumn("as reported", width="large"),
+                "article": st.column_config.LinkColumn("article", display_text="open in reader"),
+            },
+            key="overview_events",
+        )
+
+
+main()
