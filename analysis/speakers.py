@@ -93,15 +93,36 @@ def passive_attribution_re() -> re.Pattern:
 _OBJECT_BEFORE_RE = re.compile(
     r"\b(?:by|with|to|of|from|for|about|against|near|between|among|on|at|toward|towards|into|than|like|and|or|met|meet|meets|meeting)\s+"
     r"(?:(?:the|then|former|then-\w+|[A-Z][\w-]*)[\s-]+){0,4}$")
+_RELATIVE_RE = re.compile(r",\s*(?:which|who)\s+(?:(?:has|have|had|also|then|later|repeatedly|previously|again|\w+ly)\s+){0,3}$", re.IGNORECASE)
 _SUBJ_PRONOUN_RE = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
 _PASSIVE_AUX_RE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _GENERIC_ROLE_RE = re.compile(
     r"\b(?:the|his|her|its)\s+((?:[A-Z][a-z]+(?:n|ian|ish|ese|i)?\s+)?(?:deputy\s+|vice\s+|former\s+)?"
     r"(?:prime\s+minister(?![\'’]s\b)|president(?![\'’]s\b)|foreign\s+minister|defen[cs]e\s+minister|minister|head\s+of\s+(?:government|state)|"
     r"spokes(?:man|woman|person)|press\s+secretary|secretary|leader|premier|ambassador|chancellor|speaker|envoy|diplomat|official|"
-    r"(?:presidential\s+)?(?:aide|adviser|advisor)|representative|chief))\b",
+    r"(?:presidential\s+)?(?:aide|adviser|advisor)|representative|chief))\b(?![\'’]s\b)",
     re.IGNORECASE,
 )
+
+
+@lru_cache(maxsize=1)
+def _base_forms() -> frozenset[str]:
+    d = _data()["verbs"]
+    return frozenset(b for b in d["base"]) | {"say", "tell", "write", "speak"}
+
+
+@lru_cache(maxsize=1)
+def _plural_nouns() -> frozenset[str]:
+    """-s forms of speech verbs that are also plural nouns ("member states", "his remarks")."""
+    return frozenset({"states", "claims", "comments", "posts", "answers", "remarks", "reports", "notes", "calls",
+                      "demands", "promises", "pledges", "questions", "responses", "replies", "warnings", "statements",
+                      "tweets", "signals", "proposals", "writes", "charges", "assessments"})
+
+
+_NOUN_MODIFIER_RE = re.compile(
+    r"(?:\b(?:the|these|those|its|their|his|her|our|your|my|member|other|new|many|numerous|several|some|any|no|all|both|"
+    r"such|recent|latest|earlier|previous|official|public|media|press|two|three|four|five|six|seven|eight|nine|ten|"
+    r"\d+|united|baltic|arab|gulf|nuclear|neighbou?ring|\w+ian|\w+ese|\w+ish)|['’]s)\s+$", re.IGNORECASE)
 
 
 @dataclass
@@ -149,8 +170,10 @@ class SpeakerResolver:
             if r.speaker is not None and getattr(r.speaker, "kind", "") == "person":
                 return r.speaker
             persons = [m for m in self.mentions[k] if m.actor is not None and m.actor.kind == "person" and not self._possessive(m)]
-            if persons:
-                return persons[0].actor
+            u = self.units[k]
+            subjects = [m for m in persons if not _OBJECT_BEFORE_RE.search(self.text[max(u.start, m.start - 40):m.start])]
+            if subjects or persons:
+                return (subjects or persons)[0].actor
         return None
 
     def _possessive(self, m) -> bool:
@@ -244,6 +267,10 @@ class SpeakerResolver:
                 a, b = u.start + m.start(), u.start + m.end()
                 word = m.group(0).lower()
                 before = masked[:m.start()]
+                if word in _base_forms():
+                    continue  # "demands that the CSTO condemn", "Please note": a bare base form does not report speech
+                if word in _plural_nouns() and (m.group(0)[0].isupper() and m.start() > 0 or _NOUN_MODIFIER_RE.search(before)):
+                    continue  # "member states", "these reports", "United States"
                 if _PASSIVE_AUX_RE.search(before) and not re.match(r"\s+by\b", masked[m.end():]):
                     continue  # "was conveyed", "is expected": no speaker here
                 after = masked[m.end():m.end() + 12]
@@ -295,7 +322,22 @@ class SpeakerResolver:
                 lo2 = lo + cut + 1
                 if self._subject_in(i, lo2, a):
                     lo = lo2
-            subj = self._subject_in(i, lo, a)
+            by = re.match(r"\s+by\s+", text[b:b + 8])
+            subj = None
+            if by and _PASSIVE_AUX_RE.search(self.masked[i][:a - u.start]):
+                # "..., which was criticized by Moscow": the speaker follows "by"
+                after = [m for m in self.mentions[i] if b + by.end() <= m.start <= b + by.end() + 30 and m.actor is not None]
+                if after:
+                    subj = after[0].actor, "name"
+            rel = _RELATIVE_RE.search(self.masked[i][:a - u.start])
+            if subj is None and rel:
+                # "Moscow, which has repeatedly criticized ...": the antecedent before the comma
+                cut_at = u.start + rel.start()
+                prior = [m for m in self.mentions[i] if m.end <= cut_at and m.actor is not None and not self._possessive(m)]
+                if prior and cut_at - prior[-1].end <= 3:
+                    subj = prior[-1].actor, "name"
+            if subj is None:
+                subj = self._subject_in(i, lo, a)
             if subj is None:
                 # inverted: "said Grigoryan", "said Russian President Vladimir Putin"
                 hi = min(u.end, b + 60)
