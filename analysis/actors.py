@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import product
@@ -85,6 +85,7 @@ _SMALL_WORDS = frozenset("of the for and to in on at a an de von der van la le d
 _PREPOSITIONS = frozenset("of for to in on at with".split())
 
 _NAME_TOKEN = r"(?:[A-ZÀ-ÖØ-Þ\u0100-\u024F\u0400-\u042F][\w'’]*(?:-[\w'’]+)*|[A-Z]\.)"
+_FIRST_NAME_BEFORE = re.compile(rf"({_NAME_TOKEN}){_SP}\Z")
 
 
 def _fold(s: str) -> str:
@@ -170,22 +171,14 @@ class _Unit:
     end: int
     entry: _Entry
     kind: str  # name | role | place | hon | person
-    quals: list = None  # role: [(how, actor, body)] how = prefix|suffix|person
-    mods: list = None  # role: modifier words
-    parts: list = None  # role: consumed place units (given back when the role names nobody)
+    quals: list = field(default_factory=list)  # role: [(how, actor, body)], how = prefix | suffix | person
+    mods: list = field(default_factory=list)  # role: modifier words ("former", "opposition")
+    parts: list = field(default_factory=list)  # role: place units it consumed (given back if it names nobody)
     actor: Actor | None = None  # person units
     how: str | None = None  # person units: name | title_name
     dead: bool = False
     role_start: int = 0  # role units: where the role words themselves are
     role_end: int = 0
-
-    def __post_init__(self):
-        if self.quals is None:
-            self.quals = []
-        if self.mods is None:
-            self.mods = []
-        if self.parts is None:
-            self.parts = []
 
 
 _PRIORITY = {"block": 0, "fixed": 1, "name": 2, "org": 3, "place": 4, "body": 5, "role": 6, "title": 7, "hon": 8}
@@ -205,6 +198,7 @@ class ActorIndex:
         self._rank = frozenset(self._norm_word(w) for w in words.get("rank_words", []))
         self._not_name = frozenset(words.get("not_name_words", []))
         self._particles = frozenset(words.get("name_particles", []))
+        self._silent = frozenset(w.lower() for w in words.get("silent_modifiers", []))
         self._relational = frozenset(self._norm_role(w) for w in words.get("relational", []))
         self.sides: list[str] = []
         self.actors: list[Actor] = []
@@ -226,6 +220,7 @@ class ActorIndex:
             self._add(b, "block", _Entry("block"))
         self._mark_inner_sides()
         self._index_offices()
+        self._known_people = frozenset(a for a in self.actors if a.kind == "person")
         self._compile(words)
 
     # ------------------------------------------------------------------ loading
@@ -680,11 +675,11 @@ class ActorIndex:
                         nxt.dead = True
                         continue
                     actor = self._pick_name(nxt.entry.actors, u)
-                    if actor is not None or len(nxt.entry.actors) > 1:
-                        self._make_person(u, u.start, nxt.end, actor, "name")
-                        u.entry = nxt.entry if actor is None else u.entry
-                        nxt.dead = True
-                        continue
+                    self._make_person(u, u.start, nxt.end, actor, "name")
+                    if actor is None:  # a shared surname the title does not settle: resolved in _emit
+                        u.entry = nxt.entry
+                    nxt.dead = True
+                    continue
             limit = nxt.start if nxt is not None else len(text)
             found = self._unknown_name(text, pos, limit, from_right=False, min_tokens=1)
             if found is None:
@@ -808,13 +803,10 @@ class ActorIndex:
             return None
         if u.entry.fixed is not None:
             return u.entry.fixed.role
-        words = [self._norm_surface_words(w) for w in u.mods]
+        words = [self._norm_surface_words(w) for w in u.mods if w.lower() not in self._silent]
         bodies = [b for how, q, b in u.quals if b and how == "prefix"]
-        role = self._norm_surface_words(self._entry_surface(text, u))
+        role = self._norm_surface_words(text[u.role_start:u.role_end])
         return " ".join(words + bodies + [role])
-
-    def _entry_surface(self, text: str, u: _Unit) -> str:
-        return text[u.role_start:u.role_end]
 
     @staticmethod
     def _norm_surface_words(s: str) -> str:
@@ -897,14 +889,6 @@ class ActorIndex:
             out = self._surname_references(text, out, unknown)
         return out
 
-    @property
-    def _known_people(self) -> frozenset[Actor]:
-        kp = getattr(self, "_known_people_cache", None)
-        if kp is None:
-            kp = frozenset(a for a in self.actors if a.kind == "person")
-            self._known_people_cache = kp
-        return kp
-
     def _emit_role(self, text: str, u: _Unit, out: list[Mention], seen: list[Actor]) -> None:
         surface = text[u.start:u.end]
         if u.entry.fixed is not None:
@@ -928,11 +912,9 @@ class ActorIndex:
         if u.entry.standalone:
             out.append(Mention(u.start, u.end, surface, None, "role"))
 
-    _FIRST_BEFORE = re.compile(rf"({_NAME_TOKEN}){_SP}\Z")
-
     def _first_name_before(self, text: str, pos: int) -> tuple[int, str] | None:
         """A capitalised word right before a surname, inside a sentence (so a first name, not "Unlike")."""
-        m = self._FIRST_BEFORE.search(text, max(0, pos - 40), pos)
+        m = _FIRST_NAME_BEFORE.search(text, max(0, pos - 40), pos)
         if not m:
             return None
         word = m.group(1)

@@ -118,6 +118,7 @@ def _bootstrap(values: np.ndarray, key: np.ndarray, counts: np.ndarray, exact: n
     return low, high
 
 
+
 def _story_of_article(statements: pd.DataFrame, articles: pd.DataFrame | None, art_codes: np.ndarray,
                       art_ids) -> np.ndarray | None:
     """Story number per article code; an article without a story id is a story of its own.

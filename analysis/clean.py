@@ -46,6 +46,7 @@ REASON_WIRE = "wire credit"
 REASON_MASTHEAD = "masthead"
 REASON_SUMMARY = "summary that repeats the body"
 
+REASON_COPYRIGHT = "copyright footer"
 REASON_RELATED = "related-links list"
 REASON_DATED_LINK = "dated link outside the article"
 
@@ -87,6 +88,7 @@ def _build_outlet_index() -> dict[str, OutletName]:
 
 _OUTLET_INDEX = _build_outlet_index()
 MEDIA_WORDS = frozenset(w.lower() for w in _OUTLET_DATA.get("media_words", []))
+SECTION_WORDS = frozenset(w.lower() for w in _OUTLET_DATA.get("section_words", []))
 NOT_OUTLETS = frozenset(outlet_key(w) for w in _OUTLET_DATA.get("not_outlets", []))
 # seconds east of UTC, for dateutil's tzinfos
 TIMEZONE_OFFSETS: dict[str, int] = {
@@ -97,7 +99,9 @@ def lookup_outlet(name: str) -> OutletName | None:
     return _OUTLET_INDEX.get(outlet_key(name))
 
 
-_DOMAIN_RE = re.compile(r"^[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|am|az|ru|by|ge|ua|kz|info|news|de|fr|uk|co|io|tv|eu)$", re.I)
+_DOMAIN_RE = re.compile(
+    r"^[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|am|az|ru|by|ge|ua|kz|info|news|de|fr|uk|co|io|tv|eu)$",
+    re.I)
 
 
 def _is_acronym(word: str) -> bool:
@@ -206,7 +210,8 @@ _DASH = r"[-–—]+"
 _DATELINE_PATTERNS = [
     # MOSCOW (Reuters) -   /   YEREVAN, Nov 14 (Reuters) -   /   MOSCOW. Nov 14 (Interfax) -
     ("paren", re.compile(
-        rf"^(?P<city>{_CITY})(?P<date>[,.]\s*[^()\n]{{1,40}}?)?\s*\((?P<outlet>[^()\n]{{2,40}})\)\s*(?P<dash>{_DASH}|:)")),
+        rf"^(?P<city>{_CITY})(?P<date>[,.]\s*[^()\n]{{1,40}}?)?\s*"
+        rf"\((?P<outlet>[^()\n]{{2,40}})\)\s*(?P<dash>{_DASH}|:)")),
     # MOSCOW, November 14. /TASS/.
     ("slash", re.compile(
         rf"^(?P<city>{_CITY})(?:[,.]\s*(?P<date>{_DAY_PART}))?\.?\s*/(?P<outlet>[A-Z][\w .\-]{{1,30}})/\.?")),
@@ -217,7 +222,8 @@ _DATELINE_PATTERNS = [
         rf"^(?P<city>{_CITY}),\s*(?:(?P<date>{_DAY_PART}),\s*)?(?P<outlet>{_NAME})\s*(?P<dash>{_DASH})(?=\s|$)")),
     # Baku, APA.   /   YEREVAN, NOVEMBER 14, ARMENPRESS.   /   BAKU, Azerbaijan, Nov. 14. Trend:
     ("comma", re.compile(
-        rf"^(?P<city>{_CITY})(?:,\s*{_CAP_WORD})?(?:[,.]\s*(?P<date>{_DAY_PART}))?[,.]\s*(?P<outlet>{_NAME})(?P<dash>[.:])(?=\s|$)")),
+        rf"^(?P<city>{_CITY})(?:,\s*{_CAP_WORD})?(?:[,.]\s*(?P<date>{_DAY_PART}))?[,.]\s*"
+        rf"(?P<outlet>{_NAME})(?P<dash>[.:])(?=\s|$)")),
 ]
 # A dateline without an outlet, alone on its line: "YEREVAN, 14 November 2023 —".
 _PLAIN_DATELINE_RE = re.compile(
@@ -316,9 +322,12 @@ _CAPTION_END_RES = [
 ]
 _CREDIT_TAIL = 160
 _SOURCE_LINE_RE = re.compile(r"^(?i:source|sources|quelle|источник|fuente)\s*:\s*(?P<value>\S.{0,80})$")
-_CREDIT_PAREN_RE = re.compile(
-    r"\(\s*(?i:according\s+to|sources?\s*:|via|with\s+(?:inputs?\s+|reporting\s+)?from|based\s+on|from)\s+(?P<names>[^()]{2,80})\)")
-_WIRE_ONLY_STRIP_RE = re.compile(r"(?i:\bwith\b|\band\b|\bby\b|\bagencies\b|\bwires?\b|\bsources?\b)|[()\[\],;:&+/—–-]")
+# "(According to TASS, Reuters)", "(with inputs from PTI)": names the copy's origin.
+CREDIT_PAREN_RE = re.compile(
+    r"\(\s*(?i:according\s+to|sources?\s*:|via|with\s+(?:inputs?\s+|reporting\s+)?from|based\s+on|from)\s+"
+    r"(?P<names>[^()]{2,80})\)")
+_WIRE_ONLY_STRIP_RE = re.compile(
+    r"(?i:\bwith\b|\band\b|\bby\b|\bagencies\b|\bwires?\b|\bsources?\b)|[()\[\],;:&+/—–]|(?:^|\s)-(?=\s|$)")
 _BYLINE_RE = re.compile(
     r"^(?i:by|written\s+by|author|authors|reporter|text|reporting\s+by|words\s+by)\s*:?\s+"
     r"[A-ZÀ-ÞĀ-Ž][\w'’.\-]+(?:\s+[A-ZÀ-ÞĀ-Ž][\w'’.\-]+){1,3}(?:\s*$|\s*[|,•·–—\-]|\s+(?:and|in|for)\b)")
@@ -326,6 +335,7 @@ _BYLINE_RE = re.compile(
 _STAFF_CREDIT_RE = re.compile(
     r"[(\[]?\s*(?i:(?:additional\s+)?reporting|writing|editing|compiled|translated|produced|fact-checked)\s+by\b")
 _CONTRIBUTED_RE = re.compile(r"(?i:contributed\s+(?:reporting\s+)?to\s+this\s+(?:report|story|article))\W*$")
+_BREADCRUMB_ROOTS = frozenset({"home", "homepage", "main", "main page", "start", "news", "index"})
 _MENU_SPLIT_RE = re.compile(r"\s*(?:\||•|·|»|›|\s>\s|\s/\s)\s*")
 _TZ_NAME_RE = re.compile(rf"\b(?:{_TZ_NAMES})\b")
 _SEPARATORS_RE = re.compile(r"[\s|,•·/()\[\]:;.\-–—]+")
@@ -363,7 +373,10 @@ def _is_menu(s: str) -> bool:
     if ends_sentence(s) or has_date(s):
         return False
     parts = [p for p in _MENU_SPLIT_RE.split(s) if p]
-    return len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts)
+    if not all(len(p.split()) <= 3 for p in parts):
+        return False
+    # "Home / Politics" is a breadcrumb; "Armenia | Russia" alone could be anything.
+    return len(parts) >= 3 or (len(parts) == 2 and parts[0].lower() in _BREADCRUMB_ROOTS)
 
 
 def looks_like_site_name(s: str) -> bool:
@@ -379,6 +392,9 @@ def looks_like_site_name(s: str) -> bool:
     if not all(w[:1].isupper() or w[:1].isdigit() for w in words):
         return False
     lower = [w.lower().strip(".,") for w in words]
+    # One word ("World", "Politics") is a section label unless the outlet is known.
+    if len(words) < 2 or lower[0] in SECTION_WORDS:
+        return False
     return lower[-1] in MEDIA_WORDS or (lower[0] in MEDIA_WORDS and len(words) <= 3)
 
 
@@ -438,7 +454,7 @@ def _classify_line(line: _Line) -> None:
         if words <= 8 and not _FOOTER_WORDS_RE.search(s):
             return mark(CAPTION, "photo credit")
         line.opens_footer = True
-        return mark(BOILERPLATE, "copyright footer")
+        return mark(BOILERPLATE, REASON_COPYRIGHT)
     for pattern, reason in _BP_PATTERNS:
         if pattern.search(s):
             return mark(BOILERPLATE, reason)
@@ -451,7 +467,7 @@ def _classify_line(line: _Line) -> None:
     m = _SOURCE_LINE_RE.match(s)
     if m and len(m.group("value").split()) <= 8:
         return mark(META, REASON_SOURCE)
-    m = _CREDIT_PAREN_RE.search(s)
+    m = CREDIT_PAREN_RE.search(s)
     if m and not s[m.end():].strip() and len(s[:m.start()].split()) <= 5:
         # "Huyen Le (According to TASS, Reuters)": a byline with its credit.
         return mark(META, REASON_WIRE)
@@ -522,11 +538,14 @@ def _merge_hard_wrapped(text: str, spans: list[tuple[int, int, bool]]) -> list[t
     return blocks
 
 
-_NORM_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "`": "'"})
+_QUOTE_VARIANTS = (("“", '"'), ("”", '"'), ("„", '"'), ("«", '"'), ("»", '"'), ("‘", "'"), ("’", "'"), ("`", "'"))
 
 
 def _normalise(s: str) -> str:
-    return " ".join(s.translate(_NORM_QUOTES).lower().split())
+    if not s.isascii():  # str.replace is much faster than str.translate with a dict
+        for variant, plain in _QUOTE_VARIANTS:
+            s = s.replace(variant, plain)
+    return " ".join(s.lower().split())
 
 
 def clean_article(text: str) -> CleanDoc:

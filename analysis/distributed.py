@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .document import RawArticle
-from .pipeline import BuildResult, build_corpus
+from .pipeline import BuildResult, Reference, build_corpus
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -67,17 +67,19 @@ def _prepare_dataset(dataset: str) -> None:
             old.unlink()
 
 
-def process_batch(batch_no: int, items: list[tuple[int, RawArticle]], dataset: str | None) -> list[tuple[int, tuple]]:
+def process_batch(batch_no: int, items: list[tuple[int, RawArticle, Reference | None]], dataset: str | None) -> list[tuple[int, tuple]]:
     """Run the per-article steps over one batch (on a worker); write its rows as one dataset part."""
     import pandas as pd
 
     from analysis import schema
     from analysis.pipeline import _process_one
 
-    results = [(i, _process_one((raw, None))) for i, raw in items]
-    if dataset is not None:
-        arts = [out[1] for _, out in results if out[3] is None]
-        rows = [r for _, out in results if out[3] is None for r in out[2]]
+    results = [(i, _process_one((raw, ref))) for i, raw, ref in items]
+    # The dataset holds the first pass; articles dated again in the corpus pass (ref given) are not rewritten.
+    first = [out for (_, out), (_, _, ref) in zip(results, items) if ref is None and out[3] is None]
+    if dataset is not None and first:
+        arts = [out[1] for out in first]
+        rows = [r for out in first for r in out[2]]
         for sub, records, cols in (("articles", arts, schema.ARTICLE_COLUMNS), ("statements", rows, schema.STATEMENT_COLUMNS)):
             frame = schema.conform(pd.DataFrame(records) if records else pd.DataFrame(), cols)
             frame = frame[[c.name for c in cols]]  # the documented columns only, so every part has one schema
@@ -97,8 +99,9 @@ class DaskRunner:
         self.client = client
         self.dataset = dataset
         self.batch_size = batch_size
+        self.next_batch = 0  # part numbers continue across calls (first pass, then articles dated again)
 
-    def __call__(self, todo: list[tuple[int, RawArticle]], workers: int | None) -> Iterator[tuple[int, tuple]]:
+    def __call__(self, todo: list[tuple[int, RawArticle, Reference | None]], workers: int | None) -> Iterator[tuple[int, tuple]]:
         from dask.distributed import as_completed
 
         if not todo:
@@ -108,7 +111,8 @@ class DaskRunner:
         size = self.batch_size or max(4, min(128, len(todo) // (threads * 6) or 1))
         batches = [todo[k:k + size] for k in range(0, len(todo), size)]
         window = threads * 3  # bounded: the client never ships the whole corpus to the scheduler at once
-        pending = iter(enumerate(batches))
+        pending = iter(enumerate(batches, start=self.next_batch))
+        self.next_batch += len(batches)
         futures = as_completed()
         for no, batch in _take(pending, window):
             futures.add(self.client.submit(process_batch, no, batch, self.dataset, pure=False))

@@ -16,7 +16,9 @@ outlet
     5. a ``Source: X`` line, when X is not a wire agency. On aggregator pages
        ``Source: merkur`` names where the copy was taken from: with a masthead
        the masthead is the outlet and Merkur goes to ``syndicated_from``;
-       without one, Merkur is the outlet.
+       without one, Merkur is the outlet;
+    6. the site's own copyright footer ("© 2023 Caucasus Herald. All rights
+       reserved."), when the name there looks like an outlet.
 syndicated_from
     Whatever names the copy's origin but is not the outlet: wire credits such as
     "(According to TASS, Reuters)", "(dpa/kat)", "— AFP", a wire dateline under
@@ -54,7 +56,7 @@ import pandas as pd
 from dateutil import parser as date_parser
 
 from analysis.clean import (
-    BODY, META, TITLE, DATE_PATTERN, DATE_RE, PUBLISHED_LABEL, REASON_BYLINE, REASON_DATELINE,
+    BODY, BOILERPLATE, CREDIT_PAREN_RE, META, REASON_COPYRIGHT, TITLE, DATE_PATTERN, DATE_RE, PUBLISHED_LABEL, REASON_BYLINE, REASON_DATELINE,
     REASON_MASTHEAD, REASON_SOURCE, REASON_TIMESTAMP, REASON_WIRE, TIMEZONE_OFFSETS,
     find_dateline, looks_like_site_name, lookup_outlet, outlet_key, plausible_outlet,
 )
@@ -174,9 +176,6 @@ class _Credit:
 
 
 _NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
-_CREDIT_PAREN_RE = re.compile(
-    r"\(\s*(?i:according\s+to|sources?\s*:|via|with\s+(?:inputs?\s+|reporting\s+)?from|based\s+on|from)\s+"
-    r"(?P<names>[^()]{2,80})\)")
 _INITIALS_CREDIT_RE = re.compile(r"\(\s*(?P<names>[A-Za-z]{2,10})(?:\s*/\s*[A-Za-z]{2,6})+\s*\)")
 _PAREN_NAMES_END_RE = re.compile(r"\(\s*(?:(?i:with)\s+)?(?P<names>[A-Z][\w .,&/-]{1,60})\)\s*$")
 _DASH_NAME_END_RE = re.compile(r"[-–—]\s*(?:(?i:with)\s+)?(?P<names>[A-Z][\w .,&-]{1,40})\s*$")
@@ -202,7 +201,7 @@ def _names(raw: str, *, known_only: bool, outlet_like: bool = False) -> list[tup
 def _credits_in(text: str, offset: int, *, tail_only: bool) -> list[_Credit]:
     """Wire credits in a meta line, or at the very end of a body paragraph."""
     found: list[_Credit] = []
-    for pattern, known_only in ((_CREDIT_PAREN_RE, False), (_INITIALS_CREDIT_RE, True)):
+    for pattern, known_only in ((CREDIT_PAREN_RE, False), (_INITIALS_CREDIT_RE, True)):
         for m in pattern.finditer(text):
             if tail_only and text[m.end():].strip():
                 continue
@@ -283,6 +282,27 @@ def _masthead(doc: CleanDoc) -> Found | None:
     return None
 
 
+_COPYRIGHT_HOLDER_RE = re.compile(
+    r"(?:©|\((?i:c)\)|(?i:copyright))\s*(?:(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?\s*,?\s*)?"
+    r"(?P<name>[A-Z][\w.&'’+ -]{1,40}?)\s*(?=[.,|©]\s|\s[-–—|]\s|\s+(?i:all\s+rights)|\s+(?:19|20)\d{2}|\.?$)")
+
+
+_HOLDER_BEFORE_SIGN_RE = re.compile(r"^(?P<name>[A-Z][\w.&'’+-]*(?:\s[A-Z][\w.&'’+-]*){0,3})\s*©")
+
+
+def _copyright_holder(doc: CleanDoc) -> Found | None:
+    """The site named in its own copyright footer ("© 2023 Caucasus Herald. All rights reserved.")."""
+    for b in reversed(doc.blocks):
+        if b.kind != BOILERPLATE or b.reason != REASON_COPYRIGHT:
+            continue
+        s = _block_text(doc, b)
+        for m in [*_COPYRIGHT_HOLDER_RE.finditer(s), *_HOLDER_BEFORE_SIGN_RE.finditer(s)]:
+            name = m.group("name").strip(" -")
+            if plausible_outlet(name) or looks_like_site_name(name):
+                return Found(_canonical(name)[0], s, _TEXT, start=b.start)
+    return None
+
+
 def _resolve_outlet(doc: CleanDoc, hints: dict[str, Hint], dateline: _DatelineFound | None
                     ) -> tuple[Found | None, Found | None]:
     outlet = (_from_hint(_hint(hints, "outlet", outside=True))
@@ -299,6 +319,8 @@ def _resolve_outlet(doc: CleanDoc, hints: dict[str, Hint], dateline: _DatelineFo
         if publisher is not None:
             outlet = Found(publisher.name, publisher.evidence, _TEXT, start=publisher.start)
             source_credits.remove(publisher)
+    if outlet is None:
+        outlet = _copyright_holder(doc)
 
     credits: list[_Credit] = []
     if dateline_credit is not None:

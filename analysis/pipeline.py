@@ -109,7 +109,12 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
     else:
         body_mentions = [m for u, ms in zip(units, unit_mentions) if not u.in_caption for m in ms]
         inferred = infer_reference_date(body_mentions)
-        ref = Reference(inferred[0], inferred[1], inferred[2]) if inferred else Reference(None, "unknown", None)
+        # Only a day- or month-level event pins when the article was written; "in 2021 and 2022" says
+        # only "not before 2022", too weak to resolve "on February 22" or to stand in as a date.
+        if inferred and inferred[1] in ("day", "month"):
+            ref = Reference(inferred[0], inferred[1], "inferred: " + inferred[2])
+        else:
+            ref = Reference(None, "unknown", None)
 
     dates = resolve_statement_dates(units, attrs, unit_mentions, ref, masked_units)
     rows = []
@@ -271,10 +276,12 @@ def link_stories(articles: list[dict], statements: list[dict], threshold: float 
                         matches.setdefault(a["article_id"], []).append(b)
                         matches.setdefault(b["article_id"], []).append(a)
     out = {}
+    # A story is named by its smallest article id (one pass; order-independent, so stable across builds).
     roots: dict[str, str] = {}
     for a in articles:
         r = find(a["article_id"])
-        roots.setdefault(r, min(x["article_id"] for x in articles if find(x["article_id"]) == r) if len(articles) < 2000 else r)
+        if r not in roots or a["article_id"] < roots[r]:
+            roots[r] = a["article_id"]
     for a in articles:
         aid = a["article_id"]
         dated = [s for s in matches.get(aid, []) if s["date_precision"] in ("day", "month")]
@@ -303,12 +310,14 @@ def _save_cache(cache_dir: Path | None, cache: dict) -> None:
 
 def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None = None, *, cache_dir: str | os.PathLike | None = None,
                  workers: int | None = None, progress: Callable[[int, int, str], None] | None = None,
-                 runner: Callable[[list[tuple[int, RawArticle]], int | None], Iterable[tuple[int, tuple]]] | None = None,
+                 runner: Callable[[list[tuple[int, RawArticle, Reference | None]], int | None],
+                                  Iterable[tuple[int, tuple]]] | None = None,
                  ) -> BuildResult:
     """Read every source, process each article (in parallel, reusing cached results), link stories.
 
-    ``runner(todo, workers)`` runs ``_process_one`` over the articles to process and yields ``(i, result)``
-    in any order; the default is a local process pool, ``analysis.distributed`` passes a Dask cluster.
+    ``runner(todo, workers)`` runs ``_process_one((raw, reference))`` for each ``(i, raw, reference)`` of
+    ``todo`` and yields ``(i, result)`` in any order; the default is a local process pool,
+    ``analysis.distributed`` passes a Dask cluster.
     """
     from .reader import iter_sources
 
@@ -338,7 +347,7 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
     report = [r for r in report if not (r.status == "built" and r.file in dup_sources)]
 
     keys = [_cache_key(r) for r in raws]
-    todo = [(i, r) for i, (r, k) in enumerate(zip(raws, keys)) if k not in cache]
+    todo = [(i, r, None) for i, (r, k) in enumerate(zip(raws, keys)) if k not in cache]
     results: dict[int, tuple] = {}
     for i, r in enumerate(raws):
         if keys[i] in cache:
@@ -356,6 +365,8 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
     failures = {}
     articles, statements = [], []
     new_cache = {}
+    art_index: list[int] = []  # raws index of each article
+    art_rows: list[list[dict]] = []  # each article's statement rows
     for i in range(len(raws)):
         src, art, rows, err = results[i]
         if err:
@@ -363,13 +374,15 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
             continue
         new_cache[keys[i]] = (art, rows)
         articles.append(art)
+        art_index.append(i)
+        art_rows.append(rows)
         statements.extend(rows)
     for src, err in failures.items():
         report.append(FileReport(src, "skipped", err, 0))
-    _save_cache(cache_path, new_cache)
 
     # Corpus pass: stories, and a reference date for undated articles from a dated telling of the same quote.
     links = link_stories(articles, statements)
+    by_id = {a["article_id"]: a for a in articles}
     redo = []
     for k, art in enumerate(articles):
         story, dated = links[art["article_id"]]
@@ -378,19 +391,32 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
         # telling of the same quotation elsewhere that is no earlier than that bound is the better anchor.
         if (dated is not None and art["published"] is None
                 and (art["reference_date"] is None or dated["statement_date"] >= art["reference_date"])):
-            src_art = next(a for a in articles if a["article_id"] == dated["article_id"])
+            src_art = by_id[dated["article_id"]]
             ev = (f"same quotation as {src_art['source']} ({dated['speaker']}: “{dated['quote'][:60]}…”), "
                   f"dated {_fmt_date(dated['statement_date'], dated['date_precision'])} there ({dated['date_evidence']})")
             redo.append((k, Reference(dated["statement_date"], dated["date_precision"], ev)))
     if redo:
-        by_id = {r.source: r for r in raws}
-        for k, ref in redo:
-            raw = by_id[articles[k]["source"]]
-            art, rows = process_article(raw, ref)
+        # Dated again with the borrowed reference: cached like the first pass (keyed by the reference too),
+        # and run in parallel like it.
+        redo_keys = {k: _redo_key(keys[art_index[k]], ref) for k, ref in redo}
+        redone: dict[int, tuple[dict, list[dict]]] = {}
+        for k, _ in redo:
+            hit = cache.get(redo_keys[k])
+            if hit is not None:
+                new_cache[redo_keys[k]] = redone[k] = hit
+        todo = [(k, raws[art_index[k]], ref) for k, ref in redo if k not in redone]
+        for k, (_, art, rows, err) in (runner or _run)(todo, workers):
+            if err:  # keep the first-pass result of an article that fails only with the borrowed date
+                continue
+            new_cache[redo_keys[k]] = (art, rows)
+            redone[k] = (art, rows)
+        for k, (art, rows) in redone.items():
             art["story_id"] = articles[k]["story_id"]
-            old_id = articles[k]["article_id"]
             articles[k] = art
-            statements = [s for s in statements if s["article_id"] != old_id] + rows
+            art_rows[k] = rows
+        statements = [s for rows in art_rows for s in rows]
+    if cache_path is not None and new_cache.keys() != cache.keys():
+        _save_cache(cache_path, new_cache)
     story_of = {a["article_id"]: a["story_id"] for a in articles}
     for s in statements:
         s["story_id"] = story_of.get(s["article_id"], s["article_id"])
@@ -403,17 +429,22 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
     return BuildResult(art_df, st_df, report)
 
 
-def _run(todo: list[tuple[int, RawArticle]], workers: int | None):
+def _redo_key(key: str, ref: Reference) -> str:
+    when = ref.date.isoformat() if ref.date is not None else ""
+    return hashlib.sha256(f"{key}\0{when}\0{ref.precision}\0{ref.evidence}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def _run(todo: list[tuple[int, RawArticle, Reference | None]], workers: int | None):
     if not todo:
         return
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(todo) < 40:
-        for i, r in todo:
-            yield i, _process_one((r, None))
+        for i, r, ref in todo:
+            yield i, _process_one((r, ref))
         return
     chunk = max(1, min(64, len(todo) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers) as ex:
-        for (i, _), out in zip(todo, ex.map(_process_one, [(r, None) for _, r in todo], chunksize=chunk)):
+        for (i, _, _), out in zip(todo, ex.map(_process_one, [(r, ref) for _, r, ref in todo], chunksize=chunk)):
             yield i, out
 
 

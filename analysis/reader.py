@@ -57,8 +57,8 @@ _LIST_LIMIT = 10  # how many row/line numbers a reason spells out
 csv.field_size_limit(2**31 - 1)  # one cell may hold a whole long article
 
 
-class _Unreadable(Exception):
-    """A file problem; the message is the FileReport reason."""
+class UnreadableFile(ValueError):
+    """A file problem; the message is the FileReport reason (one plain sentence)."""
 
 
 def read_sources(paths: Iterable[str | Path] | str | Path,
@@ -117,29 +117,52 @@ _BOMS = (
 _ALLOWED_CONTROLS = frozenset("\n\r\t\f\v")
 
 
-def decode_bytes(data: bytes) -> str:
-    """Decode a file's bytes; raise _Unreadable with the reason when they are not text."""
+def decode_bytes(data: bytes, declared: str | None = None) -> str:
+    """Decode a file's bytes (BOM, UTF-8, declared charset, then a guess) with \n line ends.
+
+    Raises UnreadableFile, whose message is the reason, when the bytes are not text.
+
+    ``declared`` is the charset an HTML page names for itself; it is tried when
+    the bytes are not UTF-8, before guessing.
+    """
     text = None
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
-                raise _Unreadable(f"undecodable file (starts with a {encoding.upper()} byte-order mark "
+                raise UnreadableFile(f"undecodable file (starts with a {encoding.upper()} byte-order mark "
                                   "but is not valid in that encoding)") from None
             break
     if text is None:
         if b"\x00" in data:
-            raise _Unreadable("binary file (contains NUL bytes), not text")
+            raise UnreadableFile("binary file (contains NUL bytes), not text")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = _guess_decode(data)
+            text = _decode_declared(data, declared) or _guess_decode(data)
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS)
     if controls > max(2, len(text) // 200):
-        raise _Unreadable("binary file (control characters throughout), not text")
+        raise UnreadableFile("binary file (control characters throughout), not text")
     return text
+
+
+def _decode_declared(data: bytes, declared: str | None) -> str | None:
+    if not declared:
+        return None
+    try:
+        return data.decode(declared)
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    m = _CHARSET_RE.search(data[:4096])
+    return m.group(1).decode("ascii") if m else None
 
 
 # Code pages news sites actually used; left to itself charset-normalizer picks
@@ -158,7 +181,7 @@ def _guess_decode(data: bytes) -> str:
         matches = from_bytes(data)
     best = matches.best()
     if best is None:
-        raise _Unreadable("binary or undecodable file (no text encoding fits its bytes)")
+        raise UnreadableFile("binary or undecodable file (no text encoding fits its bytes)")
     # Short Western texts often score the same in several code pages; the
     # Windows/Latin-1 one is by far the most common, so it wins ties.
     for m in matches:
@@ -172,21 +195,22 @@ def _read_bytes(path: Path, max_file_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
     except OSError as e:
-        raise _Unreadable(f"file could not be read ({e.strerror or e})") from None
+        raise UnreadableFile(f"file could not be read ({e.strerror or e})") from None
     if size > max_file_bytes:
-        raise _Unreadable(f"file is {size / _MB:.1f} MB, over the {max_file_bytes / _MB:g} MB limit")
+        raise UnreadableFile(f"file is {size / _MB:.1f} MB, over the {max_file_bytes / _MB:g} MB limit")
     if size == 0:
-        raise _Unreadable("file is empty")
+        raise UnreadableFile("file is empty")
     try:
         return path.read_bytes()
     except OSError as e:
-        raise _Unreadable(f"file could not be read ({e.strerror or e})") from None
+        raise UnreadableFile(f"file could not be read ({e.strerror or e})") from None
 
 
-def _read_text(path: Path, max_file_bytes: int) -> str:
-    text = decode_bytes(_read_bytes(path, max_file_bytes))
+def _read_text(path: Path, max_file_bytes: int, html: bool = False) -> str:
+    data = _read_bytes(path, max_file_bytes)
+    text = decode_bytes(data, _declared_charset(data) if html else None)
     if not text.strip():
-        raise _Unreadable("file is empty (only whitespace)")
+        raise UnreadableFile("file is empty (only whitespace)")
     return text
 
 
@@ -217,7 +241,7 @@ class _Sidecars:
             sidecar = _Sidecar()
             try:
                 self._parse(path, label, sidecar)
-            except _Unreadable as e:
+            except UnreadableFile as e:
                 sidecar.problem = FileReport(label, "skipped", f"sidecar not used: {e}")
                 self.pending_reports.append(sidecar.problem)
         self._by_dir[folder] = sidecar
@@ -229,7 +253,7 @@ class _Sidecars:
         header = next(rows, None) or []
         columns = [h.strip().lower() for h in header]
         if "file" not in columns:
-            raise _Unreadable(f"no 'file' column; columns are: {', '.join(h.strip() for h in header)}")
+            raise UnreadableFile(f"no 'file' column; columns are: {', '.join(h.strip() for h in header)}")
         try:
             for n, row in enumerate(rows, 1):
                 record = dict(zip(columns, row))
@@ -240,7 +264,7 @@ class _Sidecars:
                          for f in HINT_FIELDS if (v := record.get(f)) and v.strip()}
                 sidecar.hints[key] = hints
         except csv.Error as e:
-            raise _Unreadable(f"CSV could not be parsed ({e})") from None
+            raise UnreadableFile(f"CSV could not be parsed ({e})") from None
 
     def hints_for(self, file: Path, root: Path, row: int | None = None) -> dict[str, Hint]:
         """Sidecar hints for ``file`` (or one row of it): the nearest sidecar that names it wins."""
@@ -286,7 +310,7 @@ def _read_file(path: Path, name: str, root: Path, sidecars: _Sidecars,
             reader = {".csv": _csv_rows, ".jsonl": _jsonl_rows, ".json": _json_rows}[suffix]
             yield from _read_table(path, name, root, sidecars, max_file_bytes, reader)
             return
-        text = _read_text(path, max_file_bytes)
+        text = _read_text(path, max_file_bytes, html=suffix in HTML_SUFFIXES)
         hints: dict[str, Hint] = {}
         html = None
         if suffix in HTML_SUFFIXES:
@@ -296,7 +320,7 @@ def _read_file(path: Path, name: str, root: Path, sidecars: _Sidecars,
         yield from _flush(sidecars)
         yield RawArticle(name, text, hints, html)
         yield FileReport(name, "built", "", 1)
-    except _Unreadable as e:
+    except UnreadableFile as e:
         yield from _flush(sidecars)
         yield FileReport(name, "skipped", str(e))
 
@@ -318,13 +342,13 @@ def _extract_html(html: str, name: str) -> tuple[str, dict[str, Hint]]:
             html, with_metadata=True, include_comments=False,
             date_extraction_params={"extensive_search": False, "original_date": True})
     except Exception as e:  # trafilatura/lxml raise many kinds on malformed pages
-        raise _Unreadable(f"HTML could not be parsed ({type(e).__name__})") from None
+        raise UnreadableFile(f"HTML could not be parsed ({type(e).__name__})") from None
     text = (getattr(doc, "text", None) or "") if doc is not None else ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise _Unreadable("no article text could be extracted from the HTML")
+        raise UnreadableFile("no article text could be extracted from the HTML")
     if not _has_article_text(text):
-        raise _Unreadable("no article text could be extracted from the HTML (only menus, footers and the like)")
+        raise UnreadableFile("no article text could be extracted from the HTML (only menus, footers and the like)")
     hints: dict[str, Hint] = {}
     for key, attr in (("title", "title"), ("outlet", "sitename"), ("url", "url")):
         value = getattr(doc, attr, None)
@@ -398,7 +422,6 @@ def _short(s: str, limit: int = 200) -> str:
 class _TableRow:
     number: int
     record: dict | None  # None: the row could not be read
-    problem: str = ""
 
 
 @dataclass

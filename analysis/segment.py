@@ -27,6 +27,12 @@ class Unit:
 
 
 _SPACE_RE = re.compile(r"\s+")
+_PROSE_WORD_RE = re.compile(r"\b[a-z][a-z’'-]+\b")
+
+
+def _has_prose(s: str) -> bool:
+    """At least three lower-case words: a sentence rather than a dateline, credit or label."""
+    return len(_PROSE_WORD_RE.findall(s)) >= 3
 
 
 def split_sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -73,6 +79,8 @@ def segment_units(doc: CleanDoc, include_captions: bool = True) -> list[Unit]:
                 del merged[first + 1:last + 1]
         first_in_block = True
         for s, e in merged:
+            if not _has_prose(text[s:e]) and not any(s <= q.start < e for q in quotes):
+                continue  # a dateline or credit fragment ("MOSCOW, March 13.", "/TASS/.", "(dpa/kat)")
             u = Unit(s, e, bi, [q for q in quotes if s <= q.start < e], in_caption=block.kind == "caption")
             if first_in_block and block.kind == "body" and prev_body_open and u.quotes and u.quotes[0].start - 1 <= s:
                 u.continues_quote = True

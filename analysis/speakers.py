@@ -100,7 +100,7 @@ _GENERIC_ROLE_RE = re.compile(
     r"\b(?:the|his|her|its)\s+((?:[A-Z][a-z]+(?:n|ian|ish|ese|i)?\s+)?(?:deputy\s+|vice\s+|former\s+)?"
     r"(?:prime\s+minister(?![\'’]s\b)|president(?![\'’]s\b)|foreign\s+minister|defen[cs]e\s+minister|minister|head\s+of\s+(?:government|state)|"
     r"spokes(?:man|woman|person)|press\s+secretary|secretary|leader|premier|ambassador|chancellor|speaker|envoy|diplomat|official|"
-    r"(?:presidential\s+)?(?:aide|adviser|advisor)|representative|chief))\b(?![\'’]s\b)",
+    r"(?:presidential\s+)?(?:aide|adviser|advisor)|representative|chief|ministry|government|office|council))\b(?![\'’]s\b)",
     re.IGNORECASE,
 )
 
@@ -183,14 +183,21 @@ class SpeakerResolver:
     def _resolve_role(self, phrase: str, before: int) -> object | None:
         # First the people this article has already named whose role ends in the same noun
         # ("the presidential aide" after "Assistant to the President ... Hikmet Hajiyev").
-        head = re.sub(r"\s+", " ", phrase.lower()).split(" ")[-1]
+        low = re.sub(r"\s+", " ", phrase.lower())
+        head = low.split(" ")[-1]
+        if "head of government" in low:
+            head = "premier"
+        elif "head of state" in low:
+            head = "head-of-state"
         synonyms = {"aide": ("aide", "assistant", "adviser", "advisor"), "premier": ("prime minister",),
-                    "leader": ("president", "prime minister", "leader"), "spokesman": ("spokes", "press secretary"),
+                    "leader": ("president", "prime minister", "leader"), "head-of-state": ("president", "head of state"), "spokesman": ("spokes", "press secretary"),
                     "spokeswoman": ("spokes", "press secretary"), "spokesperson": ("spokes", "press secretary")}
         keys = synonyms.get(head, (head,))
         for off, actor in reversed(self.history):
             if off < before and actor.role and any(k in actor.role.lower() for k in keys):
                 return actor
+            if off < before and actor.kind == "organisation" and head in ("ministry", "government", "office", "council") and head in actor.name.lower():
+                return actor  # "the ministry" after "the Russian Foreign Ministry"
         cands = self.index.role_candidates(phrase)
         if not cands:
             return None
@@ -280,7 +287,9 @@ class SpeakerResolver:
             acc = [(u.start + m.start(), u.start + m.end()) for m in according_to_re().finditer(masked)]
             pro_src = [(u.start + m.start(), u.start + m.end()) for m in pronoun_source_re().finditer(masked)]
             has_speech = bool(verbs or acc or pro_src or re.search(r":\s*$", masked[: (u.quotes[0].start - 1 - u.start) if u.quotes else 0]))
-            stmt_quotes = [q for q in u.quotes if is_statement_quote(text[q.start:q.end], text[u.start:q.start - 1], has_speech)]
+            # A quotation that is the whole sentence is somebody's words however short ("'Nobody came.'")
+            standalone = bool(u.quotes) and not masked.strip(" \t\n.,;:!?—–-\"“”‘’'«»„")
+            stmt_quotes = [q for q in u.quotes if is_statement_quote(text[q.start:q.end], text[u.start:q.start - 1], has_speech or standalone)]
             res = Attribution(quotes=stmt_quotes, mentions=self.mentions[i])
             res.kind = "quote" if stmt_quotes else ("reported" if has_speech else "narrative")
             saved_mentions = self.mentions[i]
@@ -292,7 +301,7 @@ class SpeakerResolver:
                 res.kind = "narrative"  # a speech verb with no speaker is usually narrative ("was announced")
             self.results.append(res)
             for m in frame_mentions:
-                if m.actor is not None and m.actor.kind == "person":
+                if m.actor is not None and m.actor.kind in ("person", "organisation"):
                     self.history.append((m.start, m.actor))
             if res.speaker is not None:
                 self.history.append((u.start, res.speaker))

@@ -404,7 +404,7 @@ def article(i: int, seed: int = 0) -> tuple[str, dict]:
         reply_day = st.day + timedelta(days=rng.choice([0, 0, 1])) if published > st.day else st.day
         body.append(w.quote_paragraph(st.responder, st.responder_clauses, min(reply_day, published), about=st.speaker.side,
                                       fixed=True))
-    target = rng.randint(2000, 4600)
+    target = rng.randint(2000, 4800)
     extras = ["background", "analyst", "older", "background", "reported_other", "background", "reported_other",
               "background", "reported_other", "background", "background"]
     rng.shuffle(extras)

@@ -9,8 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analysis.clean import clean_article
+from analysis.metadata import extract_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -335,3 +338,24 @@ def test_headlines_and_subheads_that_mention_a_date_are_kept():
     k = kinds(text)
     assert k["Armenia to hold snap parliamentary vote on June 20"][0] == "title"
     assert k["Timeline of the dispute since September 2023"][0] == "body"
+
+
+_SCRAPE_PIECES = st.sampled_from([
+    "YEREVAN", " (AFP) ", "-", "—", "\n", "\n\n", "\r\n", "Image:", "©", "#tag", " ", ".", "?", "…",
+    "2024-01-09T11:02:00Z", "9 January 2024", "07/08/2024", "Posted:", "By Ann Lee", "|", "(ab/cd)",
+    "Source: x", "Daily Star", "Read also", "Most read", "Key points:", "«", "»", "(via REUTERS/X)",
+    "Baku, Trend.", "minister", "Moscow", "UTC+3", "09:15", "Jan 9", "0 comments", "\t",
+])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(_SCRAPE_PIECES | st.text(max_size=6), max_size=30).map("".join))
+def test_any_scrape_gives_valid_blocks_and_metadata_evidence_in_place(text):
+    doc = clean_article(text)
+    for b in doc.blocks:
+        chunk = text[b.start:b.end]
+        assert chunk and chunk == chunk.strip()
+    meta = extract_metadata(doc, {})
+    for found in (meta.outlet, meta.title, meta.published):
+        if found is not None:
+            assert text[found.start:found.start + len(found.evidence)] == found.evidence

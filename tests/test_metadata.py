@@ -342,3 +342,21 @@ def test_a_cited_source_at_the_end_of_a_paragraph_is_not_a_credit():
     lead = "Border clashes resumed on Sunday. Three Armenian soldiers were wounded in the shelling overnight "
     assert meta_of(lead + "(according to Armenia's Defence Ministry)\n").syndicated_from is None
     assert meta_of(lead + "(according to Interfax)\n").syndicated_from.value == "Interfax"
+
+
+@pytest.mark.parametrize("footer,outlet", [
+    ("© 2023 Caucasus Herald. All rights reserved.", "Caucasus Herald"),
+    ("Armenpress.am © 2023 All rights reserved.", "Armenpress"),
+    ("Copyright 2024 The Yerevan Post | Privacy", "The Yerevan Post"),
+    ("© Communities 2019 - Privacy", None),  # not shaped like an outlet name
+])
+def test_copyright_footer_is_the_last_resort_for_the_outlet(footer, outlet):
+    text = ("Armenia and Russia traded accusations on Tuesday over the future of the border guards.\n"
+            + footer + "\n")
+    meta = meta_of(text)
+    assert (meta.outlet.value if meta.outlet else None) == outlet
+    if outlet:
+        assert meta.outlet.evidence == footer
+    with_masthead = meta_of("Gyumri Courier\n" + text)
+    assert with_masthead.outlet.value == "Gyumri Courier"
+    assert with_masthead.syndicated_from is None, "the footer is not a credit"

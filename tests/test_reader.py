@@ -339,3 +339,12 @@ def test_seed_folder_reads_cleanly():
     assert len(articles) == 5
     assert all(r.status == "built" and r.articles == 1 for r in reports)
     assert all("\r" not in a.text for a in articles)
+
+
+def test_html_page_in_its_declared_legacy_charset(tmp_path):
+    page = PAGE.replace('<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">')
+    page = page.replace("The Russian foreign ministry said it regretted the decision and would respond in due course.",
+                        "МИД России заявил, что сожалеет о решении Еревана и ответит в своё время.")
+    write(tmp_path / "ru.html", page.encode("cp1251"))
+    (a,), _ = read_sources([tmp_path])
+    assert "МИД России заявил, что сожалеет о решении Еревана" in a.text

@@ -1,0 +1,387 @@
+"""Target-dependent news sentiment trained on NewsMTSC, run without PyTorch.
+
+Two models ship in ``analysis/data/sentiment_model/`` and are produced by
+``python -m analysis.train_sentiment`` from NewsMTSC's training split only:
+
+* ``encoder`` — all-MiniLM-L6-v2 fine-tuned on sentence–target pairs, exported
+  to ONNX and run with onnxruntime and a fast tokenizer (``tokenizer.json``).
+* ``fast`` — TF-IDF features of the sentence and of a window around the target
+  with a multinomial logistic regression, stored as plain arrays so that it runs
+  on NumPy alone; for corpora too large for the encoder.
+
+Both answer the same question: what does the sentence say about the target
+whose character span is given (or about its subject, when no span is given)?
+Labels are -1 (negative), 0 (neutral), 1 (positive); ``score`` is
+p(positive) - p(negative), a number in [-1, 1] comparable to TextBlob polarity.
+
+Heavy imports (onnxruntime, tokenizers) happen in ``load`` so that importing
+this module costs nothing to a build that never asks for the model.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_DIR = Path(__file__).resolve().parent / "data" / "sentiment_model"
+NEWSMTSC_DIR = Path(__file__).resolve().parent / "data" / "newsmtsc"
+
+# Class index order used by both models and by the training code.
+LABELS = np.array([-1, 0, 1], dtype=np.int64)
+POLARITY_TO_CLASS = {2.0: 0, 4.0: 1, 6.0: 2}
+
+TARGET_OPEN = "[TGT]"
+TARGET_CLOSE = "[/TGT]"
+# Sentences longer than this (in characters) are cut to a window around the
+# target before tokenising: NewsMTSC has run-on "sentences" of several thousand
+# characters, and what decides the label is near the mention.
+MAX_CHARS = 600
+
+Span = "tuple[int, int] | None"
+
+
+# ---------------------------------------------------------------- NewsMTSC data
+
+
+def newsmtsc_file(split: str, part: str = "test", root: Path | None = None) -> Path:
+    """Path of a NewsMTSC file: split "train", or "rw"/"mt" with part "dev"/"test"."""
+    root = Path(root) if root else NEWSMTSC_DIR
+    if split == "train":
+        return root / "train.jsonl"
+    if split not in ("rw", "mt") or part not in ("dev", "test"):
+        raise ValueError(f"unknown NewsMTSC split {split!r}/{part!r}")
+    return root / f"newsmtsc-{split}" / f"{part}.jsonl"
+
+
+def load_newsmtsc(path: Path) -> tuple[list[str], list[tuple[int, int]], np.ndarray]:
+    """One row per (sentence, target): sentences, target spans, class indices 0/1/2."""
+    sentences, spans, classes = [], [], []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            for target in row["targets"]:
+                sentences.append(row["sentence_normalized"])
+                spans.append((int(target["from"]), int(target["to"])))
+                classes.append(POLARITY_TO_CLASS[float(target["polarity"])])
+    return sentences, spans, np.asarray(classes, dtype=np.int64)
+
+
+def macro_f1(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = 3) -> float:
+    scores = []
+    for c in range(n_classes):
+        tp = np.sum((y_pred == c) & (y_true == c))
+        fp = np.sum((y_pred == c) & (y_true != c))
+        fn = np.sum((y_pred != c) & (y_true == c))
+        denom = 2 * tp + fp + fn
+        scores.append(0.0 if denom == 0 else 2 * tp / denom)
+    return float(np.mean(scores))
+
+
+# ------------------------------------------------------------- fast featuriser
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[!?]")
+WINDOW = 10
+FEATURE_GROUPS = ("s", "w")  # whole sentence, window around the target
+
+
+def fast_features(sentence: str, span: tuple[int, int] | None) -> list[str]:
+    """Feature strings of one pair; the target's own words are masked as <t>.
+
+    Masking keeps the model from learning who is liked (entity priors of 2017
+    US news) instead of what the sentence says about them.
+    """
+    lowered = sentence.lower()
+    tokens: list[str] = []
+    target_at = -1
+    for match in _TOKEN_RE.finditer(lowered):
+        if span is not None and match.start() < span[1] and match.end() > span[0]:
+            if target_at < 0:
+                target_at = len(tokens)
+                tokens.append("<t>")
+            continue
+        tokens.append(match.group())
+    if span is not None and target_at < 0:
+        # Span holds no word (punctuation, bad offsets): mark where it starts.
+        target_at = sum(1 for m in _TOKEN_RE.finditer(lowered[: span[0]]))
+        tokens.insert(target_at, "<t>")
+    feats = ["s:" + t for t in tokens]
+    feats += ["s:" + a + "_" + b for a, b in zip(tokens, tokens[1:])]
+    if target_at >= 0:
+        lo, hi = max(0, target_at - WINDOW), min(len(tokens), target_at + WINDOW + 1)
+        # Which side a word is on matters ("X attacked" vs "attacked X"):
+        # window words carry their side, window bigrams span the target.
+        feats += ["w:l" + t for t in tokens[lo:target_at]]
+        feats += ["w:r" + t for t in tokens[target_at + 1 : hi]]
+        window = tokens[lo:hi]
+        feats += ["w:" + a + "_" + b for a, b in zip(window, window[1:])]
+    return feats
+
+
+def group_ranges(vocab: list[str]) -> list[tuple[int, int]]:
+    """Index range of each feature group; the vocabulary is stored group by group."""
+    ranges, lo = [], 0
+    for j in range(1, len(vocab) + 1):
+        if j == len(vocab) or vocab[j].split(":", 1)[0] != vocab[lo].split(":", 1)[0]:
+            ranges.append((lo, j))
+            lo = j
+    return ranges
+
+
+def fast_vectorise(
+    feats: list[str], vocab: dict[str, int], idf: np.ndarray, ranges: list[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sparse TF-IDF row (indices, values), sublinear tf, each group l2-normalised.
+
+    Normalising per group keeps a long sentence from drowning the window
+    around the target.
+    """
+    counts: dict[int, int] = {}
+    for f in feats:
+        j = vocab.get(f)
+        if j is not None:
+            counts[j] = counts.get(j, 0) + 1
+    if not counts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+    val = (1.0 + np.log(tf)) * idf[idx]
+    for lo, hi in ranges:
+        mask = (idx >= lo) & (idx < hi)
+        norm = math.sqrt(float(np.dot(val[mask], val[mask])))
+        if norm:
+            val[mask] /= norm
+    return idx, val
+
+
+# ------------------------------------------------------------ encoder helpers
+
+
+def mark_target(sentence: str, span: tuple[int, int] | None) -> tuple[str, str | None]:
+    """Sentence with the target wrapped in markers (cut around it if very long), and the mention."""
+    if span is None:
+        return sentence[:MAX_CHARS], None
+    start, end = span
+    start, end = max(0, min(start, len(sentence))), max(0, min(end, len(sentence)))
+    if end < start:
+        start, end = end, start
+    text = sentence[:start] + f"{TARGET_OPEN} " + sentence[start:end] + f" {TARGET_CLOSE}" + sentence[end:]
+    mention = sentence[start:end].strip() or None
+    if len(text) > MAX_CHARS:
+        centre = start + len(TARGET_OPEN) + (end - start) // 2
+        lo = min(max(0, centre - MAX_CHARS // 2), len(text) - MAX_CHARS)
+        hi = lo + MAX_CHARS
+        # Cut on spaces so that no word is split into nonsense subwords.
+        if lo > 0 and " " in text[lo:centre]:
+            lo = text.index(" ", lo) + 1
+        if hi < len(text) and " " in text[centre:hi]:
+            hi = text.rindex(" ", centre, hi)
+        text = text[lo:hi]
+    return text, mention
+
+
+def load_tokenizer(path: Path, max_length: int):
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=max_length)
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    return tokenizer
+
+
+def encode_pairs(tokenizer, sentences, spans) -> list:
+    """Tokenizer encodings of the marked sentences, the mention as second segment."""
+    inputs = []
+    for sentence, span in zip(sentences, spans):
+        text, mention = mark_target(sentence, span)
+        inputs.append((text, mention) if mention else text)
+    return tokenizer.encode_batch(inputs)
+
+
+# ------------------------------------------------------------------- the model
+
+
+class SentimentModel:
+    """A loaded sentiment model; ``predict`` scores sentence–target pairs."""
+
+    name: str
+    mode: str
+
+    def __init__(self, name: str, mode: str, path: Path):
+        self.name = name
+        self.mode = mode
+        self.path = path
+
+    @classmethod
+    def load(
+        cls,
+        path: str | Path | None = None,
+        mode: str = "encoder",
+        threads: int | None = None,
+        batch_size: int = 32,
+    ) -> "SentimentModel":
+        """Load the shipped model (offline, from files only).
+
+        ``threads`` sets onnxruntime's intra-op threads (default: 1, so that a
+        build can run one model per core in parallel processes).
+        """
+        path = Path(path) if path else DEFAULT_DIR
+        if mode == "encoder":
+            return _EncoderModel(path, threads=threads or 1, batch_size=batch_size)
+        if mode == "fast":
+            return _FastModel(path)
+        raise ValueError(f"unknown sentiment model mode {mode!r} (use 'encoder' or 'fast')")
+
+    def predict_proba(self, sentences: list[str], spans: list) -> np.ndarray:
+        raise NotImplementedError
+
+    def predict(
+        self, sentences: list[str], spans: list[tuple[int, int] | None] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Label (-1/0/1), probability of that label, and score p_pos - p_neg per pair."""
+        if spans is None:
+            spans = [None] * len(sentences)
+        if len(spans) != len(sentences):
+            raise ValueError("sentences and spans differ in length")
+        if not sentences:
+            empty = np.zeros(0)
+            return empty.astype(np.int64), empty, empty
+        probs = self.predict_proba(list(sentences), list(spans))
+        best = probs.argmax(axis=1)
+        return (
+            LABELS[best],
+            probs[np.arange(len(best)), best].astype(np.float64),
+            (probs[:, 2] - probs[:, 0]).astype(np.float64),
+        )
+
+    def __repr__(self) -> str:
+        return f"SentimentModel(name={self.name!r}, mode={self.mode!r})"
+
+
+class _EncoderModel(SentimentModel):
+    def __init__(self, path: Path, threads: int, batch_size: int):
+        import onnxruntime as ort
+
+        meta = json.loads((path / "encoder.json").read_text(encoding="utf-8"))
+        super().__init__(meta["name"], "encoder", path)
+        self.meta = meta
+        self.batch_size = batch_size
+        self.tokenizer = load_tokenizer(path / meta["tokenizer"], int(meta["max_length"]))
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(
+            str(path / meta["onnx"]), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._input_names = {i.name for i in self.session.get_inputs()}
+
+    def predict_proba(self, sentences, spans):
+        encodings = encode_pairs(_no_padding(self.tokenizer), sentences, spans)
+        # Batch pairs of similar length together: padding is wasted compute.
+        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        probs = np.empty((len(sentences), 3), dtype=np.float32)
+        for lo in range(0, len(order), self.batch_size):
+            chunk = order[lo : lo + self.batch_size]
+            width = max(len(encodings[i].ids) for i in chunk)
+            ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            types = np.zeros_like(ids)
+            for row, i in enumerate(chunk):
+                e = encodings[i]
+                n = len(e.ids)
+                ids[row, :n] = e.ids
+                mask[row, :n] = 1
+                types[row, :n] = e.type_ids
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+            feed = {k: v for k, v in feed.items() if k in self._input_names}
+            probs[chunk] = self.session.run(["probs"], feed)[0]
+        return probs
+
+
+def _no_padding(tokenizer):
+    # Padding is done per length-sorted batch in predict_proba instead.
+    tokenizer.no_padding()
+    return tokenizer
+
+
+class _FastModel(SentimentModel):
+    def __init__(self, path: Path):
+        meta = json.loads((path / "fast.json").read_text(encoding="utf-8"))
+        super().__init__(meta["name"], "fast", path)
+        self.meta = meta
+        self.vocab = {f: j for j, f in enumerate(meta["vocab"])}
+        self.ranges = group_ranges(meta["vocab"])
+        with np.load(path / "fast.npz") as arrays:
+            self.idf = arrays["idf"].astype(np.float32)
+            self.coef = arrays["coef"].astype(np.float32)  # (n_features, 3)
+            self.intercept = arrays["intercept"].astype(np.float32)
+
+    def predict_proba(self, sentences, spans):
+        logits = np.tile(self.intercept, (len(sentences), 1))
+        for row, (sentence, span) in enumerate(zip(sentences, spans)):
+            idx, val = fast_vectorise(fast_features(sentence, span), self.vocab, self.idf, self.ranges)
+            if len(idx):
+                logits[row] += val @ self.coef[idx]
+        logits -= logits.max(axis=1, keepdims=True)
+        probs = np.exp(logits)
+        return probs / probs.sum(axis=1, keepdims=True)
+
+
+# ------------------------------------------------------------------ evaluation
+
+
+def evaluate_newsmtsc(
+    model: SentimentModel, split: str, part: str = "test", limit: int | None = None, seed: int = 0
+) -> dict:
+    """Macro-F1 and accuracy of ``model`` on a NewsMTSC split ("rw" or "mt").
+
+    ``limit`` evaluates a fixed random sample of that many pairs (same sample
+    for a given seed), for checks that must stay fast.
+    """
+    sentences, spans, gold = load_newsmtsc(newsmtsc_file(split, part))
+    if limit is not None and limit < len(gold):
+        pick = np.sort(np.random.default_rng(seed).choice(len(gold), size=limit, replace=False))
+        sentences = [sentences[i] for i in pick]
+        spans = [spans[i] for i in pick]
+        gold = gold[pick]
+    started = time.perf_counter()
+    labels, _, _ = model.predict(sentences, spans)
+    seconds = time.perf_counter() - started
+    pred = labels + 1  # -1/0/1 -> class index
+    return {
+        "model": model.name,
+        "split": f"{split}-{part}",
+        "macro_f1": round(100 * macro_f1(gold, pred), 2),
+        "accuracy": round(100 * float(np.mean(gold == pred)), 2),
+        "n": int(len(gold)),
+        "seconds": round(seconds, 3),
+    }
+
+
+def _main() -> None:  # pragma: no cover - convenience report
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Evaluate the shipped sentiment models on NewsMTSC test.")
+    parser.add_argument("--mode", choices=["encoder", "fast"], nargs="+", default=["fast", "encoder"])
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--path", default=None)
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    for mode in args.mode:
+        model = SentimentModel.load(args.path, mode=mode, threads=args.threads)
+        for split in ("rw", "mt"):
+            result = evaluate_newsmtsc(model, split)
+            result["pairs_per_s"] = round(result["n"] / result["seconds"], 1)
+            print(json.dumps(result))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _main()
