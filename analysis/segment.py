@@ -27,12 +27,12 @@ class Unit:
 
 
 _SPACE_RE = re.compile(r"\s+")
-_PROSE_WORD_RE = re.compile(r"\b[a-z][a-z’'-]+\b")
+_PROSE_WORD_RE = re.compile(r"(?<![/\w])[a-z][a-z’'-]+(?![/\w])")
 
 
 def _has_prose(s: str) -> bool:
-    """At least three lower-case words: a sentence rather than a dateline, credit or label."""
-    return len(_PROSE_WORD_RE.findall(s)) >= 3
+    """Two lower-case words outside credits like "(dpa/kat)": a sentence, not a dateline or label."""
+    return len(_PROSE_WORD_RE.findall(s)) >= 2
 
 
 def split_sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
