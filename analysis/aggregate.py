@@ -118,7 +118,6 @@ def _bootstrap(values: np.ndarray, key: np.ndarray, counts: np.ndarray, exact: n
     return low, high
 
 
-
 def _story_of_article(statements: pd.DataFrame, articles: pd.DataFrame | None, art_codes: np.ndarray,
                       art_ids) -> np.ndarray | None:
     """Story number per article code; an article without a story id is a story of its own.
@@ -126,7 +125,7 @@ def _story_of_article(statements: pd.DataFrame, articles: pd.DataFrame | None, a
     if "story_id" in statements.columns:
         first = np.unique(art_codes[art_codes >= 0], return_index=True)[1]
         rows = np.flatnonzero(art_codes >= 0)[first]
-        story = pd.Series(statements["story_id"].to_numpy(dtype=object)[rows], dtype=object)
+        story = pd.Series(statements["story_id"].iloc[rows].to_numpy(dtype=object), dtype=object)
     elif articles is not None and "story_id" in articles.columns:
         lookup = articles.drop_duplicates("article_id").set_index("article_id")["story_id"]
         story = pd.Series(pd.Index(art_ids).map(lookup), dtype=object)
@@ -216,7 +215,8 @@ def tension_over_time(statements: pd.DataFrame, freq: str = "M", by: str | None 
     # each surviving pair to its story
     all_art_codes, art_ids = pd.factorize(statements["article_id"])
     art_codes = all_art_codes[keep]
-    n_art = max(len(art_ids), 1)
+    n_art = len(art_ids) + 1  # the extra code stands for a missing article id
+    art_codes = np.where(art_codes < 0, n_art - 1, art_codes)
     pairs = key * n_art + art_codes
     if len(pairs) > 1:  # statements of one article are usually adjacent: drop those repeats first
         pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
@@ -228,8 +228,9 @@ def tension_over_time(statements: pd.DataFrame, freq: str = "M", by: str | None 
         n_stories = n_articles.copy()
     else:
         n_story = max(int(story.max()) + 1, 1) if len(story) else 1
-        story_pairs = pd.unique(pair_bin * n_story + story[pair_art])
-        n_stories = np.bincount(story_pairs // n_story, minlength=n_bins)
+        story = np.append(story, n_story)  # a missing article id: a story of its own
+        story_pairs = pd.unique(pair_bin * (n_story + 1) + story[pair_art])
+        n_stories = np.bincount(story_pairs // (n_story + 1), minlength=n_bins)
 
     mean = sums / np.maximum(counts, 1)
     # bootstrap the small bins (cheapest first, within budget); normal limit for the rest

@@ -67,6 +67,13 @@ def cmd_evaluate(args) -> int:
     m = evaluate_corpus(args.gold, src)
     print(format_report(m))
     try:
+        from .metrics import tension_validation_summary
+        written = Path(__file__).resolve().parent.parent / "tests" / "data" / "tension_statements.jsonl"
+        if written.exists():
+            print(tension_validation_summary(written))
+    except ImportError:
+        pass
+    try:
         from .metrics import evaluate_newsmtsc_summary
         print(evaluate_newsmtsc_summary())
     except ImportError:
@@ -75,17 +82,24 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_tension(args) -> int:
+    import pandas as pd
+
     from .aggregate import format_tension_table, rising_flag, tension_over_time
     from .pipeline import build_corpus
+
+    from .aggregate import direction_groups
 
     r = build_corpus(args.sources or [SEEDS])
     st = r.statements
     by = None if args.by == "none" else args.by
+    if by == "direction" and not args.raw_directions:
+        # the headline view: Russia and the Russian-led CSTO as one side ("Armenia→Russia/CSTO")
+        st = st.assign(direction=direction_groups(st["direction"]))
     series = tension_over_time(st, freq=args.freq, by=by, date=args.date, articles=r.articles)
     if args.since:
-        series = series[series["period"] >= args.since]
+        series = series[series["period"] >= pd.Timestamp(args.since, tz="UTC")]
     if args.until:
-        series = series[series["period"] <= args.until]
+        series = series[series["period"] <= pd.Timestamp(args.until, tz="UTC")]
     print(format_tension_table(series))
     flags = rising_flag(series)
     if len(flags):
@@ -114,8 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--by", default="direction", choices=["direction", "speaker", "speaker_side", "outlet", "none"])
     t.add_argument("--freq", default="M")
     t.add_argument("--date", default="statement", choices=["statement", "published"])
-    t.add_argument("--since", default=None)
-    t.add_argument("--until", default=None)
+    t.add_argument("--since", default="2022-01-01", help="first period shown (default 2022-01-01)")
+    t.add_argument("--until", default="2024-12-31", help="last period shown (default 2024-12-31)")
+    t.add_argument("--raw-directions", action="store_true", help="keep Russia and the CSTO apart")
     bn = sub.add_parser("bench", help="benchmarks (see README, Performance)")
     bn.add_argument("rest", nargs=argparse.REMAINDER)
     try:

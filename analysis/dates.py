@@ -293,7 +293,8 @@ def _mention(m, kind, year=None, month=None, day=None, weekday=None, precision="
 def _valid(year: int | None, month: int, day: int) -> bool:
     if not 1 <= month <= 12 or day < 1:
         return False
-    return day <= (calendar.monthrange(year, month)[1] if year else (29 if month == 2 else 31))
+    # Without a year, the longest the month ever is (2000 is a leap year): "Sept. 31" is no date.
+    return day <= calendar.monthrange(year or 2000, month)[1]
 
 
 def _bound(prep: str | None) -> str | None:

@@ -33,7 +33,7 @@ NEWSMTSC_DIR = DATA / "newsmtsc"
 NEWSMTSC_LABELS = {2.0: -1, 4.0: 0, 6.0: 1}
 
 # Chosen on the NewsMTSC dev splits (rw + mt), never on test: see docs/method.md.
-STATEMENT_TENSION_WEIGHT = 1.5
+STATEMENT_TENSION_WEIGHT = 1.0
 STATEMENT_DEAD_ZONE = 0.02
 
 
@@ -137,10 +137,26 @@ def evaluate_gold_quotes(gold_path=None, seeds_dir=None, dead_zone: float | None
     return _compare(gold_quote_items(gold_path, seeds_dir), dead_zone)
 
 
-def evaluate_statements_file(path: Path | str, dead_zone: float | None = None) -> dict:
-    """The same comparison on a JSONL of {text, quote, tension} statements."""
+def evaluate_statements_file(path: Path | str, dead_zone: float | None = None, batch: int | None = None) -> dict:
+    """The same comparison on a JSONL of {text, quote, tension} statements; ``batch``
+    keeps only the rows of one batch (rows without a batch are batch 1)."""
     items = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    if batch is not None:
+        items = [it for it in items if it.get("batch", 1) == batch]
     return _compare(items, dead_zone)
+
+
+def tension_validation_summary(statements_path: Path | str | None = None) -> str:
+    """Lines for ``python -m analysis evaluate``: gold quotes scored from the seed text,
+    and hand-labelled statements per batch (batches after the first were held out: each
+    was scored once, before any lexicon change it could inform; docs/method.md)."""
+    lines = [format_tension_validation(evaluate_gold_quotes(), "seed gold quotes (from the seed text)")]
+    if statements_path is not None and Path(statements_path).exists():
+        rows = [json.loads(x) for x in Path(statements_path).read_text(encoding="utf-8").splitlines() if x.strip()]
+        lines.append(format_tension_validation(evaluate_statements_file(statements_path), "own statements, all"))
+        for b in sorted({r.get("batch", 1) for r in rows}):
+            lines.append("  " + format_tension_validation(evaluate_statements_file(statements_path, batch=b), f"batch {b}"))
+    return "\n".join(lines)
 
 
 def _newsmtsc_rows(split_path: Path | str) -> tuple[list[str], np.ndarray, np.ndarray]:

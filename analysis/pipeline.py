@@ -36,7 +36,12 @@ class BuildResult:
 
     @property
     def exit_code(self) -> int:
-        return 0 if all(r.status in ("built", "duplicate") for r in self.report) else 1
+        return 0 if all(r.status in _OK_STATUSES for r in self.report) else 1
+
+
+# Report statuses that do not make a build incomplete: a duplicate is already in the corpus under another name;
+# "rebuilt" and "uncached" are lines about the per-article cache, not about an input file.
+_OK_STATUSES = frozenset({"built", "duplicate", "rebuilt", "uncached"})
 
 
 def content_hash(text: str) -> str:
@@ -294,18 +299,136 @@ def link_stories(articles: list[dict], statements: list[dict], threshold: float 
 # Build
 
 
-def _load_cache(cache_dir: Path | None) -> dict[str, tuple[dict, list[dict]]]:
-    if cache_dir is None:
-        return {}
-    from .storage import read_pickle_cache
-    return read_pickle_cache(cache_dir / f"articles-v{PIPELINE_VERSION}.pkl") or {}
+def _cache_file(cache_dir: Path) -> Path:
+    return cache_dir / f"articles-v{PIPELINE_VERSION}.pkl"
 
 
-def _save_cache(cache_dir: Path | None, cache: dict) -> None:
+def _load_cache(cache_dir: Path | None) -> tuple[dict[str, tuple[dict, list[dict]]], FileReport | None]:
+    """The per-article cache, and a report line when it existed but could not be used (it is then rebuilt)."""
     if cache_dir is None:
-        return
+        return {}, None
+    from .storage import read_pickle_checked
+    path = _cache_file(cache_dir)
+    cache, problem = read_pickle_checked(path)
+    if problem is None and cache is not None and not _cache_is_sound(cache):
+        cache, problem = None, "not a per-article cache of this version (unexpected contents)"
+    if problem is not None:
+        return {}, FileReport(str(path), "rebuilt", f"per-article cache was unreadable ({problem}); "
+                                                    "every article was processed again and the cache rewritten")
+    return cache or {}, None
+
+
+def _cache_is_sound(cache) -> bool:
+    return isinstance(cache, dict) and all(
+        isinstance(k, str) and isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], dict) and isinstance(v[1], list)
+        for k, v in cache.items())
+
+
+def _save_cache(cache_dir: Path | None, cache: dict) -> FileReport | None:
+    """Store the cache; a cache that cannot be written (read-only or full disk) costs time, never the build."""
+    if cache_dir is None:
+        return None
     from .storage import write_pickle_atomic
-    write_pickle_atomic(cache_dir / f"articles-v{PIPELINE_VERSION}.pkl", cache)
+    path = _cache_file(cache_dir)
+    try:
+        write_pickle_atomic(path, cache)
+    except OSError as exc:
+        return FileReport(str(path), "uncached", f"per-article cache could not be written ({type(exc).__name__}: "
+                                                 f"{exc}); the next build processes every article again")
+    return None
+
+
+_ROW_SOURCE_RE = re.compile(r"^(?P<file>.+)#(?P<row>\d+)$")
+_LISTED = 5  # how many rows a folded reason spells out
+
+
+def _file_part(source: str) -> str:
+    m = _ROW_SOURCE_RE.match(source)
+    return m.group("file") if m else source
+
+
+class _FileOutcomes:
+    """The build report: the reader's line for each input file, with what happened to its articles afterwards
+    (a duplicate of an article read earlier, extraction failed) folded into that same line, so every input
+    file appears exactly once.
+
+    The reader yields a file's articles before the file's line; articles are tagged with a token in that
+    order, so two files with the same name in different folders (seeds/ and uploads/) are never confused.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[FileReport] = []
+        self.notes: list[FileReport] = []  # lines about the build itself (the cache), listed first
+        self._pending: list[tuple[int, str]] = []  # (token, source) of articles whose file line has not come yet
+        self._line_of: dict[int, int] = {}
+        self._source: dict[int, str] = {}
+        self._duplicate: dict[int, str] = {}
+        self._failed: dict[int, str] = {}
+
+    def article(self, source: str) -> int:
+        token = len(self._source)
+        self._source[token] = source
+        self._pending.append((token, source))
+        return token
+
+    def file(self, line: FileReport) -> None:
+        self.lines.append(line)
+        # Sidecar problems are interleaved before a file's articles: they never match the articles' file.
+        if self._pending and all(_file_part(src) == line.file for _, src in self._pending):
+            for token, _ in self._pending:
+                self._line_of[token] = len(self.lines) - 1
+            self._pending = []
+
+    def duplicate(self, token: int, first_source: str) -> None:
+        self._duplicate[token] = first_source
+
+    def failed(self, token: int, reason: str) -> None:
+        self._failed[token] = reason
+
+    def report(self) -> list[FileReport]:
+        by_line: dict[int | None, list[int]] = {}
+        for token in sorted({*self._duplicate, *self._failed}):
+            by_line.setdefault(self._line_of.get(token), []).append(token)
+        out = list(self.lines)
+        for idx, tokens in by_line.items():
+            if idx is None:  # not expected: an article without its file line; still reported, never lost
+                out += [self._own_line(t) for t in tokens]
+            else:
+                out[idx] = self._fold(out[idx], tokens)
+        return self.notes + out
+
+    def _own_line(self, token: int) -> FileReport:
+        src = self._source[token]
+        if token in self._failed:
+            return FileReport(src, "skipped", self._failed[token], 0)
+        return FileReport(src, "duplicate", f"same text as {self._duplicate[token]}", 0)
+
+    def _fold(self, line: FileReport, tokens: list[int]) -> FileReport:
+        dups = [t for t in tokens if t in self._duplicate]
+        fails = [t for t in tokens if t in self._failed]
+        kept = max(0, line.articles - len(dups) - len(fails))
+        if all(self._source[t] == line.file for t in tokens):  # a one-article file (.txt, .html)
+            only = tokens[0]
+            return self._own_line(only)
+        parts = [line.reason] if line.reason else []
+        if fails:
+            listed = "; ".join(f"{self._row(t)}: {self._failed[t]}" for t in fails[:_LISTED])
+            more = f"; and {len(fails) - _LISTED} more" if len(fails) > _LISTED else ""
+            parts.append(f"{len(fails)} article{'s' if len(fails) != 1 else ''} skipped ({listed}{more})")
+        if dups:
+            listed = ", ".join(f"{self._row(t)} = {self._duplicate[t]}" for t in dups[:_LISTED])
+            more = f" and {len(dups) - _LISTED} more" if len(dups) > _LISTED else ""
+            parts.append(f"{len(dups)} duplicate article{'s' if len(dups) != 1 else ''} not counted twice "
+                         f"({listed}{more})")
+        if fails:
+            status = "partial" if kept else "skipped"
+        else:  # duplicates only: nothing is lost, they are in the corpus under their first name
+            status = "duplicate" if kept == 0 and line.status == "built" else line.status
+        return FileReport(line.file, status, "; ".join(parts), kept)
+
+    def _row(self, token: int) -> str:
+        m = _ROW_SOURCE_RE.match(self._source[token])
+        return f"#{m.group('row')}" if m else self._source[token]
 
 
 def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None = None, *, cache_dir: str | os.PathLike | None = None,
@@ -327,24 +450,34 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
         paths = [paths]
     paths = [Path(p) for p in paths]
     cache_path = Path(cache_dir) if cache_dir is not None else None
-    cache = _load_cache(cache_path)
+    # Nothing changed since the last build with this cache (same files, sizes and times): its frames as they were.
+    manifest = _manifest(paths) if cache_path is not None else None
+    unchanged = _load_frames(cache_path, manifest) if manifest is not None else None
+    if unchanged is not None:
+        if progress:
+            progress(len(unchanged.articles), len(unchanged.articles), "cached")
+        return unchanged
+    cache, cache_problem = _load_cache(cache_path)
+    outcomes = _FileOutcomes()
+    if cache_problem is not None:
+        outcomes.notes.append(cache_problem)
 
     raws: list[RawArticle] = []
-    report: list[FileReport] = []
+    raw_tokens: list[int] = []  # each raw's token in the report
     seen_ids: dict[str, str] = {}
     for item in iter_sources(paths):
         if isinstance(item, FileReport):
-            report.append(item)
+            outcomes.file(item)
             continue
-        aid = content_hash(item.text)
+        token = outcomes.article(item.source)
+        # Same words, different whitespace (a trailing newline, a CSV cell vs a .txt file) is the same article.
+        aid = content_hash(" ".join(item.text.split()))
         if aid in seen_ids:
-            report.append(FileReport(item.source, "duplicate", f"same text as {seen_ids[aid]}", 0))
+            outcomes.duplicate(token, seen_ids[aid])
             continue
         seen_ids[aid] = item.source
         raws.append(item)
-    # A file whose only article was a duplicate is reported as a duplicate, not as built.
-    dup_sources = {r.file for r in report if r.status == "duplicate"}
-    report = [r for r in report if not (r.status == "built" and r.file in dup_sources)]
+        raw_tokens.append(token)
 
     keys = [_cache_key(r) for r in raws]
     todo = [(i, r, None) for i, (r, k) in enumerate(zip(raws, keys)) if k not in cache]
@@ -362,7 +495,6 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
         if progress and (done % 25 == 0 or done == total):
             progress(done, total, out[0])
 
-    failures = {}
     articles, statements = [], []
     new_cache = {}
     art_index: list[int] = []  # raws index of each article
@@ -370,15 +502,13 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
     for i in range(len(raws)):
         src, art, rows, err = results[i]
         if err:
-            failures[src] = err
+            outcomes.failed(raw_tokens[i], err)
             continue
         new_cache[keys[i]] = (art, rows)
         articles.append(art)
         art_index.append(i)
         art_rows.append(rows)
         statements.extend(rows)
-    for src, err in failures.items():
-        report.append(FileReport(src, "skipped", err, 0))
 
     # Corpus pass: stories, and a reference date for undated articles from a dated telling of the same quote.
     links = link_stories(articles, statements)
@@ -416,7 +546,9 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
             art_rows[k] = rows
         statements = [s for rows in art_rows for s in rows]
     if cache_path is not None and new_cache.keys() != cache.keys():
-        _save_cache(cache_path, new_cache)
+        unsaved = _save_cache(cache_path, new_cache)
+        if unsaved is not None:
+            outcomes.notes.append(unsaved)
     story_of = {a["article_id"]: a["story_id"] for a in articles}
     for s in statements:
         s["story_id"] = story_of.get(s["article_id"], s["article_id"])
@@ -426,7 +558,60 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
     if len(st_df):
         st_df = st_df.sort_values(["article_id", "position"]).reset_index(drop=True)
     art_df = art_df.sort_values("source").reset_index(drop=True) if len(art_df) else art_df
-    return BuildResult(art_df, st_df, report)
+    result = BuildResult(art_df, st_df, outcomes.report())
+    if manifest is not None and not any(r.status in ("rebuilt", "uncached") for r in result.report):
+        _save_frames(cache_path, manifest, result)
+    return result
+
+
+def _manifest(paths: list[Path]) -> str | None:
+    """Fingerprint of the inputs as the file system describes them (path, size, modification time), or None.
+
+    Reading and hashing every article only to find nothing changed costs more than the 5 % of a full build a
+    no-change rebuild may take; the file system's metadata answers that in a stat per file. Hidden files and
+    folders are left out, as the reader leaves them out.
+    """
+    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    try:
+        for root in paths:
+            root = root.resolve()
+            h.update(f"\0root={root}".encode("utf-8", "surrogatepass"))
+            if root.is_file():
+                st = root.stat()
+                h.update(f"|{st.st_size}|{st.st_mtime_ns}".encode())
+                continue
+            for folder, dirs, files in os.walk(root):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith("."):
+                        continue
+                    st = os.stat(os.path.join(folder, name))
+                    rel = os.path.relpath(os.path.join(folder, name), root)
+                    h.update(f"\0{rel}|{st.st_size}|{st.st_mtime_ns}".encode("utf-8", "surrogatepass"))
+    except OSError:
+        return None  # a file vanished while listing: build normally
+    return h.hexdigest()
+
+
+def _frames_file(cache_dir: Path) -> Path:
+    return cache_dir / f"frames-v{PIPELINE_VERSION}.pkl"
+
+
+def _load_frames(cache_dir: Path, manifest: str) -> BuildResult | None:
+    from .storage import read_pickle_checked
+    stored, problem = read_pickle_checked(_frames_file(cache_dir))
+    if problem is not None or not isinstance(stored, dict) or stored.get("manifest") != manifest:
+        return None
+    result = stored.get("result")
+    return result if isinstance(result, BuildResult) else None
+
+
+def _save_frames(cache_dir: Path, manifest: str, result: BuildResult) -> None:
+    from .storage import write_pickle_atomic
+    try:
+        write_pickle_atomic(_frames_file(cache_dir), {"manifest": manifest, "result": result})
+    except OSError:
+        pass  # only the next no-change rebuild gets slower
 
 
 def _redo_key(key: str, ref: Reference) -> str:

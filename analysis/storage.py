@@ -19,8 +19,16 @@ log = logging.getLogger(__name__)
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A hidden temp name in the same folder: os.replace is then atomic, and the reader and the dashboard skip
+    # hidden files, so a temp file left by a killed process is never read as an article or a frame.
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file private (0600); keep the mode of the file replaced, else an ordinary 0644.
+        try:
+            mode = path.stat().st_mode & 0o777
+        except OSError:
+            mode = 0o644
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -49,25 +57,44 @@ def write_pickle_atomic(path: Path, obj) -> None:
     atomic_write_bytes(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def read_pickle_cache(path: Path):
-    """The cached object, or None when missing or unreadable (reported in the log, then rebuilt)."""
+def read_pickle_checked(path: Path) -> tuple[object | None, str | None]:
+    """``(object, None)``; ``(None, None)`` when the file does not exist; ``(None, reason)`` when it exists but
+    cannot be read (truncated, corrupt, another format): the caller reports the reason and rebuilds.
+
+    Only caches this project wrote are read: pickle runs code on load, so a cache folder must never be shared
+    with or writable by others (uploads go to another folder under sanitised names and cannot land here).
+    """
     path = Path(path)
-    if not path.exists():
-        return None
     try:
         with open(path, "rb") as f:
-            return pickle.load(f)
+            return pickle.load(f), None
+    except FileNotFoundError:
+        return None, None
     except Exception as exc:  # truncated or corrupt cache: rebuild rather than fail
-        log.warning("cache %s is unreadable (%s: %s); rebuilding it", path, type(exc).__name__, exc)
-        return None
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        log.warning("cache %s is unreadable (%s); rebuilding it", path, reason)
+        return None, reason
+
+
+def read_pickle_cache(path: Path):
+    """The cached object, or None when missing or unreadable (reported in the log, then rebuilt)."""
+    return read_pickle_checked(path)[0]
 
 
 def read_parquet_checked(path: Path) -> pd.DataFrame | None:
+    """The frame, or None when missing or unreadable (reported in the log, then rebuilt)."""
+    return read_parquet_report(path)[0]
+
+
+def read_parquet_report(path: Path) -> tuple[pd.DataFrame | None, str | None]:
+    """Like ``read_pickle_checked`` for a Parquet file: ``(frame, None)``, ``(None, None)`` when missing,
+    ``(None, reason)`` when the file exists but is not readable Parquet."""
     path = Path(path)
     if not path.exists():
-        return None
+        return None, None
     try:
-        return pd.read_parquet(path)
+        return pd.read_parquet(path), None
     except Exception as exc:
-        log.warning("frame %s is unreadable (%s: %s); rebuilding it", path, type(exc).__name__, exc)
-        return None
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        log.warning("frame %s is unreadable (%s); rebuilding it", path, reason)
+        return None, reason

@@ -86,7 +86,7 @@ class Lexicon:
 
         # Cues first, then markers: see "PATTERN SYNTAX" in cues.toml for why the order matters.
         for name, c in data["classes"].items():
-            weight = -float(c["score"]) / 10.0
+            weight = -float(c["score"]) / 10.0 + 0.0  # + 0.0: no "-0.0" for neutral classes
             self.classes[name] = {"score": float(c["score"]), "weight": weight, "basis": c.get("basis", ""),
                                   "denies_threat": bool(c.get("denies_threat", False))}
             for p in c.get("patterns", []):
