@@ -24,7 +24,7 @@ from plotly.subplots import make_subplots
 
 from . import theme
 
-HEIGHT = 440
+HEIGHT = 480
 TENSION_AXIS = "Mean tension (−1 conciliatory … +1 hostile)"
 UNKNOWN_OUTLET = "(outlet unknown)"
 
@@ -92,6 +92,8 @@ def period_start(values: pd.Series) -> pd.Series:
     """Period labels (Period, Timestamp or string) as naive timestamps of the period start."""
     if isinstance(values.dtype, pd.PeriodDtype):
         return values.dt.start_time
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.tz_convert(None) if values.dt.tz is not None else values
     out = []
     for v in values:
         if isinstance(v, pd.Period):
@@ -114,26 +116,31 @@ def tension_timeline(
     min_count: int = 3,
     title: str | None = None,
     label_counts: bool | None = None,
+    max_visible: int = 6,
+    colors: dict[str, str] | None = None,
 ) -> go.Figure:
     """Mean tension per period and group, sized and labelled by statement count.
 
     Error bars are the bootstrap interval; open markers are periods with fewer
     than ``min_count`` statements (shown, not hidden); triangles along the bottom
-    are dated key events.
+    are dated key events. Only the ``max_visible`` busiest lines are drawn at
+    first; the others wait in the legend (click to show).
     """
     if series is None or series.empty:
         return empty_figure("No dated statements for these filters.")
     s = series.copy()
     s["x"] = period_start(s["period"])
     s["group"] = s["group"].astype("object").where(s["group"].notna(), "all statements")
+    if by is None:
+        s["group"] = "all statements"
     order = s.groupby("group")["n_statements"].sum().sort_values(ascending=False).index.tolist()
     if label_counts is None:
         label_counts = len(s) <= 60
     fig = go.Figure()
-    for group in order:
+    for rank, group in enumerate(order):
         g = s[s["group"] == group].sort_values("x")
         low = g["low_count"].fillna(False).astype(bool)
-        color = theme.group_color(by, None if group == "all statements" else str(group))
+        color = (colors or {}).get(str(group)) or theme.group_color(by, None if group == "all statements" else str(group))
         up = (g["ci_high"] - g["mean_tension"]).clip(lower=0)
         down = (g["mean_tension"] - g["ci_low"]).clip(lower=0)
         custom = np.column_stack([
@@ -152,7 +159,8 @@ def tension_timeline(
             mode="lines+markers+text" if label_counts else "lines+markers",
             name=esc(group),
             legendgroup=esc(group),
-            line=dict(color=color, width=2),
+            visible=True if rank < max_visible else "legendonly",
+            line=dict(color=color, width=2, dash=theme.group_dash(by, None if group == "all statements" else str(group))),
             marker=dict(
                 color=color,
                 size=_marker_sizes(g["n_statements"]),

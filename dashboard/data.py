@@ -364,6 +364,9 @@ def save_uploads(files: Iterable[tuple[str, bytes]], folder: Path | None = None,
         _atomic_write(target, data)
         known[digest] = target.name
         reason = "" if target.name == original else f"stored as {target.name}"
+        if name == "sources.csv" and target.name != name:
+            reason += ("; only the file named sources.csv is read as the sidecar: merge its rows into that file "
+                       "and upload it again after removing the old one")
         out.append(SavedUpload(original, target.name, "stored", reason))
     return out
 

@@ -44,6 +44,11 @@ def rising_flag(series, **kwargs):
     return _get("analysis.aggregate", "rising_flag")(series, **kwargs)
 
 
+def direction_groups(directions):
+    """Directions with Russia and the CSTO merged into one side ("Armenia→Russia/CSTO")."""
+    return _get("analysis.aggregate", "direction_groups")(directions)
+
+
 def key_events(statements, articles):
     return _get("analysis.timeline", "key_events")(statements, articles)
 

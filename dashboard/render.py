@@ -73,14 +73,17 @@ def highlight_html(text: str, blocks, statements: pd.DataFrame, *, show_hidden: 
                 continue
             pieces.append(html.escape(text[cursor:s]))
             bg = theme.tension_rgba(row.get("tension"))
+            # The outlet's own sentences are underlined, attributed statements filled.
+            narrative = not row.get("speaker") or pd.isna(row.get("speaker"))
             title = html.escape(_statement_title(row), quote=True)
             sid = html.escape(str(row["statement_id"]), quote=True)
             pieces.append(
                 f'<mark data-statement="{sid}" title="{title}" '
-                f'style="background:{bg};padding:.05em .15em;border-radius:3px;color:inherit;">'
-                f"{html.escape(text[s:e])}</mark>"
+                + (f'style="background:transparent;border-bottom:2px dotted {theme.tension_rgba(row.get("tension"), 0.9)};color:inherit;">' if narrative else
+                   f'style="background:{bg};padding:.05em .15em;border-radius:3px;color:inherit;">')
+                + f"{html.escape(text[s:e])}</mark>"
             )
-            if int(row["end"]) <= b_end:
+            if int(row["end"]) <= b_end and not narrative:
                 who = html.escape(str(row.get("speaker") or "?"))
                 pieces.append(
                     f'<sup style="font-size:.7em;color:#444;background:#EEE;border-radius:3px;padding:0 .3em;margin-left:.2em;">'
@@ -102,4 +105,7 @@ def legend_html() -> str:
         f'<span style="background:{theme.tension_rgba(t)};padding:.1em .5em;border-radius:3px;margin-right:.5em;">{label}</span>'
         for t, label in swatches
     )
-    return f'<div style="font-size:.85em;margin:.2em 0 .8em 0;">Highlight colour = statement tension: {items}</div>'
+    narrative = f'<span style="border-bottom:2px dotted {theme.tension_rgba(0.6, 0.9)};">the outlet\'s own sentence</span>'
+    return (f'<div style="font-size:.85em;margin:.2em 0 .8em 0;">Highlight colour = statement tension: {items} '
+            f'· attributed statements are filled and labelled with their speaker; {narrative} is underlined.</div>')
+

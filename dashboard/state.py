@@ -282,6 +282,8 @@ def page_param(
     afterwards from the widget. Returns the value to pass nowhere: create the
     widget with ``key=key`` and no default.
     """
+    if key in FILTER_PARAMS:
+        raise ValueError(f"{key!r} is a sidebar filter's URL parameter")
     st = _st()
     parse = parse or (lambda vs: vs[-1] if vs else default)
     serialize = serialize or (lambda v: [] if v in (None, "", [], ()) else ([str(x) for x in v] if isinstance(v, (list, tuple)) else [str(v)]))
@@ -312,9 +314,6 @@ def publish(filters: Filters) -> dict[str, list[str]]:
     if desired != current_query_params():
         st.query_params.from_dict(desired)
     return desired
-
-
-_WIDGET_KEYS = {"actor": "actor", "side": "side", "direction": "direction", "outlet": "outlet", "kind": "kind"}
 
 
 def reset_filters(options: Options) -> None:
@@ -368,12 +367,21 @@ def sidebar_filters(options: Options) -> Filters:
         "Date basis",
         BASES,
         key="basis",
+        required=True,
         format_func=lambda b: "Statement date" if b == "statement" else "Publication date",
         help="Statement date: when the words were said (the default; the text dates them). "
         "Publication date: when the article appeared.",
     ) or "statement"
     span = options.span(basis)
     start = end = None
+    last_span = ss.get("_dates_span")
+    ss["_dates_span"] = span
+    if span and last_span and tuple(last_span) != tuple(span):
+        # The span moved (other date basis, new articles): a range that covered the old span
+        # was "no restriction" and stays so, instead of silently hiding the new dates.
+        if not ss.get("dates") or tuple(ss["dates"]) == tuple(last_span):
+            ss["dates"] = span
+            ss["_last_full_dates"] = span
     if span:
         current = ss.get("dates") or span
         if len(current) == 2:

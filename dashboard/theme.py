@@ -31,6 +31,7 @@ SIDE_COLORS = {
     "Armenia": ORANGE,
     "Russia": BLUE,
     "CSTO": REDDISH_PURPLE,
+    "Russia/CSTO": BLUE,
     "Azerbaijan": BLUISH_GREEN,
     "Belarus": SKY_BLUE,
     "EU": YELLOW,
@@ -40,6 +41,8 @@ SIDE_COLORS = {
 
 DIRECTION_COLORS = {
     "Armenia→Russia": VERMILLION,
+    "Armenia→Russia/CSTO": VERMILLION,
+    "Russia/CSTO→Armenia": BLUE,
     "Armenia→CSTO": ORANGE,
     "Russia→Armenia": BLUE,
     "Russia→CSTO": SKY_BLUE,
@@ -76,6 +79,21 @@ def direction_color(direction: str | None) -> str:
     return _hashed(direction)
 
 
+_DASHES = ("dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+def direction_dash(direction: str | None) -> str:
+    """Listed directions are solid; others share their speaker side's colour, so the target sets the dash."""
+    if not direction or direction in DIRECTION_COLORS:
+        return "solid"
+    target = direction.split("→", 1)[-1]
+    return _DASHES[hashlib.sha1(target.encode("utf-8")).digest()[0] % len(_DASHES)]
+
+
+def group_dash(by: str | None, group: str | None) -> str:
+    return direction_dash(group) if by == "direction" else "solid"
+
+
 def group_color(by: str | None, group: str | None) -> str:
     """The colour of one line of a chart grouped by ``by``."""
     if by == "direction":
@@ -101,3 +119,10 @@ def tension_rgba(tension: float | None, alpha: float = 0.45) -> str:
     w = abs(t)
     r, g, b = (round(n + (e - n) * w) for n, e in zip(neutral, end))
     return f"rgba({r},{g},{b},{alpha:.2f})"
+
+
+def actor_colors(ranked_actors) -> dict[str, str]:
+    """Colours for actors by their rank in the whole corpus (most active first): distinct for the top
+    actors and the same on every page, since the ranking does not depend on the filters."""
+    palette = _FALLBACK
+    return {a: palette[i % len(palette)] for i, a in enumerate(ranked_actors)}

@@ -56,16 +56,23 @@ def options_for(_statements: pd.DataFrame, corpus_key: str) -> state.Options:
     return state.options_for(_statements)
 
 
+def merged_directions(statements: pd.DataFrame) -> pd.DataFrame:
+    """The statements with Russia and the CSTO as one side in ``direction``."""
+    return statements.assign(direction=engine.direction_groups(statements["direction"]))
+
+
 @st.cache_data(show_spinner="Computing the tension index…", max_entries=64)
 def tension_series(_statements: pd.DataFrame, _articles: pd.DataFrame, cache_key: str, *, freq: str, by: str | None,
-                   basis: str, min_count: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """tension_over_time and rising_flag, cached per corpus + filters + parameters (``cache_key``)."""
-    series = engine.tension_over_time(_statements, freq=freq, by=by, date=basis, min_count=min_count, articles=_articles)
+                   basis: str, min_count: int = 3, merge: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """tension_over_time, rising_flag and what was left out, cached per corpus + filters + parameters (``cache_key``)."""
+    statements = merged_directions(_statements) if merge and by == "direction" else _statements
+    series = engine.tension_over_time(statements, freq=freq, by=by, date=basis, min_count=min_count, articles=_articles)
+    excluded = dict(series.attrs.get("excluded", {}))
     try:
         rising = engine.rising_flag(series)
     except engine.EngineMissing:
         rising = pd.DataFrame()
-    return series, rising
+    return series, rising, excluded
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -127,13 +134,19 @@ def png_export(fig, *, key: str, filename: str) -> None:
                             key=f"{key}__pngdl", type="tertiary", icon=":material/download:")
 
 
-def statements_behind(points: list[dict], *, by: str | None = "direction", freq: str = "M", key: str) -> None:
-    """Under a chart: the statements behind the selected points, or how to select some."""
+def statements_behind(points: list[dict], *, by: str | None = "direction", freq: str = "M", key: str,
+                      statements: pd.DataFrame | None = None) -> None:
+    """Under a chart: the statements behind the selected points, or how to select some.
+
+    ``statements``: the frame the chart was drawn from, when it differs from the filtered one (merged directions).
+    """
     ctx = context()
     if not points:
         st.caption("Click a point, or drag a box/lasso over points, to list the statements behind them.")
         return
-    chosen = frames.statements_for_points(ctx.statements, points, by=by, basis=ctx.filters.basis, freq=freq)
+    pool = ctx.statements if statements is None else statements
+    chosen = frames.statements_for_points(pool, points, by=by, basis=ctx.filters.basis, freq=freq)
+    chosen = ctx.statements[ctx.statements["statement_id"].isin(set(chosen["statement_id"]))]
     if chosen.empty:
         st.info("No statements behind this selection (key-event markers point at articles outside the filters).")
         return
@@ -153,8 +166,8 @@ def statements_table(statements: pd.DataFrame, *, key: str, height: int | str = 
         "date": st.column_config.DateColumn("statement date", help="When the statement was made (see precision)."),
         "precision": st.column_config.TextColumn("date precision", help="day, month, year; 'published' = only the article's date stands in."),
         "statement": st.column_config.TextColumn("statement / quote", width="large"),
-        "tension": st.column_config.ProgressColumn("tension", min_value=-1.0, max_value=1.0, format="%+.2f",
-                                                    help="Hostility score: −1 conciliatory … +1 hostile (see Method)."),
+        "tension": st.column_config.NumberColumn("tension", format="%+.2f",
+                                                  help="Hostility score: −1 conciliatory … +1 hostile (see Method)."),
         "cues": st.column_config.TextColumn("why (cues)", help="The cue words that set the tension score, with their weights."),
         "polarity": st.column_config.NumberColumn("TextBlob polarity", format="%+.2f", help="Secondary signal; leans positive on news."),
         "published": st.column_config.DateColumn("published"),
@@ -179,3 +192,14 @@ def share_link(params: dict, page_path: str) -> None:
 
 def safe(text) -> str:
     return md_escape(text)
+
+
+EXCLUDED_WORDS = {"no_date": "without a date", "no_tension": "without a tension score",
+                  "coarse_date": "dated only more coarsely than the period", "no_group": "without a value for the lines"}
+
+
+def excluded_note(excluded: dict) -> None:
+    """Say which statements the index leaves out, and why, instead of dropping them silently."""
+    parts = [f"{n} {EXCLUDED_WORDS.get(k, k)}" for k, n in excluded.items() if n]
+    if parts:
+        st.caption("Left out of this chart: " + "; ".join(parts) + ". They are still in the Statements table.")

@@ -1,14 +1,11 @@
 """Small hand-written frames for the dashboard tests (not the seeds' people, outlets or dates).
 
 ``synthetic_corpus()`` returns articles and statements that follow analysis/schema.py,
-built from texts written here so every offset is real. ``write_corpus_cache`` puts
-them where the app looks for a built corpus, so AppTest can run on them without the
-engine.
+built from texts written here so every offset is real.
 """
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 
@@ -127,12 +124,3 @@ def synthetic_corpus() -> tuple[pd.DataFrame, pd.DataFrame]:
     stm = schema.conform(pd.DataFrame(statements), schema.STATEMENT_COLUMNS)
     return art, stm
 
-
-def write_corpus_cache(cache_root: Path, key: str, articles: pd.DataFrame, statements: pd.DataFrame) -> Path:
-    """Store frames where dashboard.data looks for the built corpus of ``key``."""
-    from dashboard import data
-
-    folder = Path(cache_root) / key
-    report = pd.DataFrame({"file": articles["source"], "status": "built", "reason": "", "articles": 1})
-    data.write_cache(folder, articles, statements, report.astype({"file": "string", "status": "string", "reason": "string"}))
-    return folder

@@ -41,19 +41,25 @@ def app_env(tmp_path_factory):
 def corpus(app_env):
     """The frames the app shows (built by the first app run, read back from its cache)."""
     open_page("overview")
-    key = data.corpus_key()
-    cached = data.read_cache(data.cache_dir_for(key))
+    cached = latest_cache()
     assert cached is not None, "the first run stores the built corpus in the Parquet cache"
     return cached
 
 
+def latest_cache():
+    """The corpus the app built last (read from its Parquet cache)."""
+    folders = [p for p in data.cache_root().iterdir() if (p / "meta.json").is_file()]
+    return data.read_cache(max(folders, key=lambda p: (p / "meta.json").stat().st_mtime_ns)) if folders else None
+
+
 def open_page(page: str, params: dict | None = None) -> AppTest:
+    """A fresh session opening the page's URL (with ``params`` as its query string)."""
     at = AppTest.from_file(APP, default_timeout=90)
     if params:
         at.query_params.update(params)
-    at.run()
     if page != "overview":
-        at.switch_page(f"views/{page}.py").run()
+        at.switch_page(f"views/{page}.py")
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -98,10 +104,23 @@ def test_overview_shows_the_tension_index_with_counts_intervals_and_events(corpu
     spec = specs(at)[0]
     lines = [t for t in spec["data"] if "lines" in (t.get("mode") or "")]
     assert lines, "one line per direction"
-    directions = set(corpus.statements["direction"].dropna())
-    assert {t["name"] for t in lines} <= {d.replace("&", "&amp;") for d in directions}
+    from analysis.aggregate import direction_groups
+
+    # By default Russia and the CSTO count as one side: "Armenia→Russia/CSTO".
+    merged = set(direction_groups(corpus.statements["direction"]).dropna())
+    assert {t["name"] for t in lines} <= merged
+    assert any("Russia/CSTO" in t["name"] for t in lines)
     assert all(t["text"][0].startswith("n=") for t in lines)
     assert all("error_y" in t for t in lines)
+    from analysis.timeline import key_events
+
+    if len(key_events(corpus.statements, corpus.articles)):
+        assert any("key event" in (t.get("name") or "") for t in spec["data"])
+
+    at.toggle(key="merge").set_value(False).run()
+    split = {t["name"] for t in specs(at)[0]["data"] if "lines" in (t.get("mode") or "")}
+    assert split <= set(corpus.statements["direction"].dropna())
+    assert at.query_params.get("merge") == "0"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Articles"] == str(corpus.articles["article_id"].nunique())
     assert metrics["Statements"] == str(len(corpus.statements))
@@ -196,7 +215,9 @@ def test_selecting_chart_points_lists_the_statements_behind_them(corpus):
     select_points(overview, "overview_timeline", [{"customdata": point}])
     behind = [df.value for df in overview.dataframe if "statement_id" in df.value][0]
     assert len(behind) == int(point[3])  # the point's statement count
-    assert set(behind["direction"]) == {point[2]}
+    from analysis.aggregate import direction_groups
+
+    assert set(direction_groups(behind["direction"])) == {point[2]}
 
 
 HOSTILE = """<script>alert("pwned")</script>
@@ -215,17 +236,21 @@ def test_an_uploaded_article_flows_into_every_page_and_its_markup_stays_text(cor
     assert not at.exception, [e.value for e in at.exception]
     stored = list((tmp_path / "uploads").iterdir())
     assert [p.name for p in stored] == ["gyumri_evil.txt"]
+    # The new article's date widens the span; an unrestricted date range stays unrestricted.
+    assert "start" not in at.query_params and "end" not in at.query_params
     report = [df.value for df in at.dataframe]
     assert any("gyumri_evil.txt" in set(t.get("file", pd.Series(dtype=str)).astype(str)) for t in report)
 
-    new = data.read_cache(data.cache_dir_for(data.corpus_key()))
+    new = latest_cache()
     assert len(new.articles) == len(corpus.articles) + 1
     art = new.articles[new.articles["source"].astype(str).str.startswith("gyumri_evil")].iloc[0]
 
     reader = open_page("reader", {"article": art["article_id"]})
     html_out = "".join(h.value for h in reader.get("html"))
     assert "<script" not in html_out and "<img" not in html_out and "<a href" not in html_out
-    assert "&lt;script&gt;" in html_out
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html_out and "[markdown link](https://evil.example)" in html_out
+    reader.toggle(key="hidden").set_value(True).run()  # the lines the cleaner set aside, shown on demand
+    assert "&lt;script&gt;" in "".join(h.value for h in reader.get("html"))
     raw = [c.value for c in reader.main.code]
     assert any("<script>" in c for c in raw), "the raw text is shown verbatim in a code block"
     for md in reader.markdown:
@@ -247,3 +272,13 @@ def test_an_empty_filter_result_says_so_on_every_page(corpus):
         assert not at.exception
         infos = " ".join(i.value for i in at.info)
         assert "No " in infos and "filters" in infos, page
+
+
+def test_switching_the_date_basis_keeps_an_unrestricted_range_unrestricted(corpus):
+    at = open_page("statements")
+    at.segmented_control(key="basis").set_value("published").run()
+    assert not at.exception
+    assert at.query_params.get("basis") == "published" and "start" not in at.query_params
+    assert len(at.dataframe[0].value) == len(corpus.statements)
+    span = state.options_for(corpus.statements).span("published")
+    assert tuple(at.sidebar.date_input(key="dates").value) == span

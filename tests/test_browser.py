@@ -167,9 +167,11 @@ def test_every_page_in_a_real_browser_with_a_shared_view(server, browser):
     # The filter follows the user to the other pages (it is part of every page's URL).
     page.locator('[data-testid="stSidebarNav"] a', has_text="Overview").click()
     page.wait_for_url(re.compile(r"[?&]q=CSTO"), timeout=30_000)
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1", timeout=60_000)
+    page.get_by_role("heading", name=PAGES[0][1]).wait_for(timeout=60_000)
     wait_idle(page)
     no_exception(page)
+    metric = page.locator('[data-testid="stMetric"]', has_text="Statements").locator('[data-testid="stMetricValue"]')
+    assert metric.inner_text().strip() == after.split()[0]
     assert not dialogs
     context.close()
 
@@ -192,7 +194,7 @@ def test_uploading_an_article_in_the_browser(server, browser):
     upload = base / "gyumri courier <b>.txt"
     upload.write_text(HOSTILE, encoding="utf-8")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
-    page.get_by_text("gyumri courier").first.wait_for(timeout=20_000)
+    page.locator('[data-testid="stFileChip"]').first.wait_for(timeout=20_000)
     page.get_by_role("button", name=re.compile("Add to the corpus")).click()
     page.get_by_text("Last upload").wait_for(timeout=60_000)
     wait_idle(page)
@@ -207,7 +209,9 @@ def test_uploading_an_article_in_the_browser(server, browser):
     wait_idle(page)
     no_exception(page)
     body = page.locator('[data-testid="stHtml"]').last
-    assert "<script>" in body.inner_text()  # visible as characters
+    text = body.inner_text()
+    assert "<img src=x onerror=alert(1)>" in text and '<a href="javascript:alert(3)">' in text  # visible as characters
+    assert "[the full interview](javascript:alert(2))" in text
     assert body.locator("script, img, a").count() == 0
     assert not dialogs
     shot(page, "reader-uploaded-article")

@@ -306,3 +306,17 @@ def test_cache_round_trip_keeps_the_schema(tmp_path, corpus):
     schema.validate_statements(back.statements)
     assert back.statements["targets"].map(list).tolist() == statements["targets"].map(list).tolist()
     assert not list((tmp_path / "k").glob("*.tmp"))
+
+
+def test_unlisted_directions_share_their_speaker_side_colour_and_differ_by_dash():
+    assert theme.direction_dash("Armenia→Russia") == "solid"
+    a, b = theme.direction_dash("Armenia→Azerbaijan"), theme.direction_dash("Armenia→EU")
+    assert theme.direction_color("Armenia→Azerbaijan") == theme.direction_color("Armenia→EU") == theme.side_color("Armenia")
+    assert "solid" not in (a, b)
+
+
+def test_a_second_sidecar_is_kept_but_flagged(tmp_path):
+    data.save_uploads([("sources.csv", b"file,outlet\na.txt,Gyumri Courier\n")], folder=tmp_path, max_mb=1)
+    second = data.save_uploads([("sources.csv", b"file,outlet\nb.txt,Vanadzor Post\n")], folder=tmp_path, max_mb=1)
+    assert second[0].stored_as == "sources-2.csv" and "sidecar" in second[0].reason
+    assert (tmp_path / "sources.csv").read_bytes().endswith(b"Gyumri Courier\n")

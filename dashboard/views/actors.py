@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, engine, state, ui
+from dashboard import charts, engine, state, theme, ui
 
 FREQS = {"M": "month", "Q": "quarter", "Y": "year"}
 
@@ -44,7 +44,7 @@ def main() -> None:
     else:
         mine = s[s["speaker"].isin(picked)]
         try:
-            series, _ = ui.tension_series(mine, ctx.articles, ui.series_key(ctx, "actors", freq, tuple(sorted(picked))),
+            series, _, excluded = ui.tension_series(mine, ctx.articles, ui.series_key(ctx, "actors", freq, tuple(sorted(picked))),
                                           freq=freq, by="speaker", basis=ctx.filters.basis)
         except engine.EngineMissing as exc:
             ui.engine_missing(exc)
@@ -53,10 +53,11 @@ def main() -> None:
             if series.empty:
                 ui.empty("These actors have no dated statements under these filters.")
             else:
-                fig = charts.tension_timeline(series, by="speaker")
+                fig = charts.tension_timeline(series, by="speaker", colors=theme.actor_colors(all_speakers.index))
                 points = ui.chart(fig, key="actors_timeline", filename="actor-tension",
                                   caption="one line per actor: the mean tension of their statements per period (higher = more hostile), "
                                           "dot size and label = number of statements, bars = 90% interval, open dots = too few statements.")
+                ui.excluded_note(excluded)
                 ui.statements_behind(points, by="speaker", freq=freq, key="actors_timeline_selected")
 
     # --- who about whom ----------------------------------------------------------------

@@ -39,7 +39,7 @@ def main() -> None:
     ui.statements_behind(points, key="outlets_distribution_selected")
 
     st.subheader("Narrative tone vs quoted tone")
-    tone = st.segmented_control("Measure", metrics, key="tone", format_func=lambda m: m) or "tension"
+    tone = st.segmented_control("Measure", metrics, key="tone", required=True) or "tension"
     points = ui.chart(charts.tone_vs_quoted(s, tone), key="outlets_tone", filename="narrative-vs-quoted",
                       caption=f"one dot per outlet: x = mean {tone} of the outlet's own narrative sentences, y = mean {tone} of the "
                               "statements it quotes or reports; above the dotted diagonal the quoted voices are harsher "

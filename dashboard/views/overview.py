@@ -15,6 +15,7 @@ def main() -> None:
     f = ctx.filters
     state.page_param("freq", "M", parse=lambda vs: vs[-1] if vs[-1] in FREQS else "M")
     state.page_param("by", "direction", parse=lambda vs: vs[-1] if vs[-1] in GROUPS else "direction")
+    state.page_param("merge", True, parse=lambda vs: vs[-1] != "0", serialize=lambda v: [] if v else ["0"])
 
     st.title("Armenia–Russia rift: tension over time")
     st.caption(
@@ -46,15 +47,18 @@ def main() -> None:
         return
 
     # --- controls (in the URL) -----------------------------------------------------
-    c1, c2 = st.columns([1, 3])
+    c1, c2, c3 = st.columns([1, 2.2, 1.3], vertical_alignment="bottom")
     freq = c1.selectbox("Period", list(FREQS), key="freq", format_func=FREQS.get)
-    by_choice = c2.segmented_control("Lines by", list(GROUPS), key="by", format_func=GROUPS.get) or "direction"
+    by_choice = c2.segmented_control("Lines by", list(GROUPS), key="by", format_func=GROUPS.get, required=True) or "direction"
     by = None if by_choice == "all" else by_choice
+    merge = c3.toggle("Russia and the CSTO as one side", key="merge", disabled=by != "direction",
+                      help="Armenia→Russia and Armenia→CSTO become one line, Armenia→Russia/CSTO (and back).")
 
     basis_label = "statement dates" if f.basis == "statement" else "publication dates"
     try:
-        series, rising = ui.tension_series(ctx.statements, ctx.articles, ui.series_key(ctx, freq, by, f.basis),
-                                           freq=freq, by=by, basis=f.basis)
+        series, rising, excluded = ui.tension_series(ctx.statements, ctx.articles, ui.series_key(ctx, freq, by, f.basis, merge),
+                                                     freq=freq, by=by, basis=f.basis, merge=merge)
+        drawn = ui.merged_directions(ctx.statements) if merge and by == "direction" else ctx.statements
     except engine.EngineMissing as exc:
         ui.engine_missing(exc)
         return
@@ -66,16 +70,9 @@ def main() -> None:
 
     # --- rising callout ------------------------------------------------------------
     if rising is not None and len(rising) and "rising" in rising:
-        up = rising[rising["rising"].fillna(False).astype(bool)]
-        for _, r in up.iterrows():
-            group = r.get("group", "all statements")
-            st.warning(
-                f"**Rising: {ui.safe(group if pd.notna(group) else 'all statements')}.** "
-                f"Latest period {ui.safe(str(r.get('latest_period', ''))[:10])}: mean tension {r['latest_mean']:+.2f} "
-                f"against {r['baseline_mean']:+.2f} on average before (change {r['change']:+.2f}). "
-                f"{ui.safe(r.get('reason', ''))}",
-                icon=":material/trending_up:",
-            )
+        for _, r in rising[rising["rising"].fillna(False).astype(bool)].iterrows():
+            group = r["group"] if pd.notna(r["group"]) else "all statements"
+            st.warning(f"**Tension rising: {ui.safe(group)}.** {ui.safe(r.get('reason', ''))}", icon=":material/trending_up:")
 
     # --- the index -------------------------------------------------------------------
     if series.empty:
@@ -88,7 +85,8 @@ def main() -> None:
                     "its size and label give the number of statements, the bar its 90% bootstrap interval, an open dot "
                     "a period with too few statements to trust; grey triangles are dated events the articles report.",
         )
-        ui.statements_behind(points, by=by, freq=freq, key="overview_selected")
+        ui.excluded_note(excluded)
+        ui.statements_behind(points, by=by, freq=freq, key="overview_selected", statements=drawn)
 
     # --- key events --------------------------------------------------------------------
     st.subheader("Key events the articles report")

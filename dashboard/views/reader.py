@@ -21,19 +21,23 @@ def _metadata(a: pd.Series) -> pd.DataFrame:
 
     published = f"{a['published']:%Y-%m-%d %H:%M} UTC ({a['published_precision']})" if pd.notna(a["published"]) else "unknown"
     reference = f"{a['reference_date']:%Y-%m-%d} ({a['reference_precision']})" if pd.notna(a["reference_date"]) else "unknown"
+    def ev(evidence, source):
+        evidence, source = v(evidence), v(source)
+        return f"{evidence} ({source})" if evidence and source else evidence or (f"({source})" if source else "")
+
     rows = [
-        ("outlet", v(a["outlet"]) or "unknown (not stated)", v(a["outlet_evidence"]), v(a["outlet_source"])),
-        ("published", published, v(a["published_evidence"]), v(a["published_source"])),
-        ("reference date", reference, v(a["reference_evidence"]), ""),
-        ("title", v(a["title"]) or "none", "", v(a["title_source"])),
-        ("syndicated from", v(a["syndicated_from"]) or "none found", v(a["syndicated_evidence"]), ""),
-        ("url", v(a["url"]) or "unknown", "", ""),
-        ("story", v(a["story_id"]), "articles sharing quotations share a story id", ""),
-        ("language", v(a["language"]), "", ""),
-        ("file", v(a["source"]), "", ""),
-        ("article id", v(a["article_id"]), "hash of the text", ""),
+        ("outlet", v(a["outlet"]) or "unknown (not stated)", ev(a["outlet_evidence"], a["outlet_source"])),
+        ("published", published, ev(a["published_evidence"], a["published_source"])),
+        ("reference date", reference, v(a["reference_evidence"])),
+        ("title", v(a["title"]) or "none", ev(None, a["title_source"])),
+        ("syndicated from", v(a["syndicated_from"]) or "none found", v(a["syndicated_evidence"])),
+        ("url", v(a["url"]) or "unknown", ""),
+        ("story", v(a["story_id"]), "articles sharing quotations share a story id"),
+        ("language", v(a["language"]), ""),
+        ("file", v(a["source"]), ""),
+        ("article id", v(a["article_id"]), "hash of the text"),
     ]
-    return pd.DataFrame(rows, columns=["field", "value", "evidence (the text it was read from)", "source"])
+    return pd.DataFrame(rows, columns=["field", "value", "evidence (where it was read; provenance)"])
 
 
 def main() -> None:

@@ -26,6 +26,8 @@ def _details(row: pd.Series) -> None:
     }
     if "sentiment" in row and pd.notna(row["sentiment"]):
         facts["sentiment (model)"] = f"{row['sentiment']:+.2f}" + (f" {row.get('sentiment_label')}" if pd.notna(row.get("sentiment_label")) else "")
+        if "sentiment_model" in row and pd.notna(row["sentiment_model"]):
+            facts["sentiment model"] = row["sentiment_model"]
     st.dataframe(
         pd.DataFrame({"": list(facts), "value": [("" if v is None or (isinstance(v, float) and v != v) else str(v)) for v in facts.values()]}),
         hide_index=True, key="statements_detail",

@@ -1,0 +1,185 @@
+"""The shipped NewsMTSC sentiment models, loaded offline from analysis/data/sentiment_model/.
+
+The sentences here are invented for the tests (people, places and events that
+are not in NewsMTSC nor in the seed articles); each is clearly positive,
+negative or neutral toward the person whose span is given.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"  # the model must never need the network
+
+from analysis.sentiment_model import (  # noqa: E402
+    DEFAULT_DIR,
+    LABELS,
+    SentimentModel,
+    evaluate_newsmtsc,
+    mark_target,
+)
+
+# Macro-F1 reached by the shipped files (docs/sentiment_model.md); the tests
+# fail if a rebuilt model scores more than half a point below them.
+ENCODER_RW_SAMPLE_F1 = 0.0  # on the fixed 400-pair sample (seed 0) of rw test
+FAST_RW_F1 = 0.0  # on all 803 pairs of rw test
+
+
+def span_of(sentence: str, mention: str) -> tuple[int, int]:
+    start = sentence.index(mention)
+    return start, start + len(mention)
+
+
+NEGATIVE = [
+    ("Critics slammed Minister Jane Koval for the botched reform.", "Jane Koval"),
+    ("Prosecutors charged Mayor Pieter Lund with fraud after millions vanished from the city budget.", "Pieter Lund"),
+    ("Protesters accused General Ivo Marek of ordering the brutal crackdown that killed dozens.", "Ivo Marek"),
+]
+POSITIVE = [
+    ("Villagers praised Governor Tomas Reyes for rebuilding the flooded bridge in record time.", "Tomas Reyes"),
+    ("Doctors hailed Dr. Amara Osei as a hero whose tireless work saved thousands of lives.", "Amara Osei"),
+    ("The award honours Ambassador Lena Fiske for her remarkable success in ending the border dispute.", "Lena Fiske"),
+]
+NEUTRAL = [
+    ("Mayor Elena Brandt will attend the opening of the new library on Tuesday.", "Elena Brandt"),
+    ("Finance Minister Karl Weiss is scheduled to meet his counterparts in Oslo next week.", "Karl Weiss"),
+    ("Senator Rosa Tamm was born in a small town and studied law at the state university.", "Rosa Tamm"),
+]
+
+
+@pytest.fixture(scope="module")
+def encoder() -> SentimentModel:
+    return SentimentModel.load(mode="encoder", threads=2)
+
+
+@pytest.fixture(scope="module")
+def fast() -> SentimentModel:
+    return SentimentModel.load(mode="fast")
+
+
+def predict_cases(model, cases):
+    sentences = [s for s, _ in cases]
+    spans = [span_of(s, m) for s, m in cases]
+    return model.predict(sentences, spans)
+
+
+@pytest.mark.parametrize(
+    "cases, expected",
+    [(NEGATIVE, -1), (POSITIVE, 1), (NEUTRAL, 0)],
+    ids=["negative", "positive", "neutral"],
+)
+def test_encoder_reads_the_sentiment_toward_a_named_target(encoder, cases, expected):
+    labels, probs, scores = predict_cases(encoder, cases)
+    assert labels.tolist() == [expected] * len(cases)
+    assert np.all(probs > 0.5)
+
+
+def test_encoder_tells_apart_two_targets_of_one_sentence(encoder):
+    sentence = "Voters cheered Mayor Nadia Holm for cutting taxes, while they booed her rival Oskar Brenner for his scandals."
+    labels, _, scores = encoder.predict([sentence, sentence], [span_of(sentence, "Nadia Holm"), span_of(sentence, "Oskar Brenner")])
+    assert labels.tolist() == [1, -1]
+    assert scores[0] > 0 > scores[1]
+
+
+@pytest.mark.parametrize("mode", ["encoder", "fast"])
+def test_label_probability_and_score_are_consistent(request, mode):
+    model = request.getfixturevalue(mode)
+    cases = NEGATIVE + POSITIVE + NEUTRAL
+    sentences = [s for s, _ in cases]
+    spans = [span_of(s, m) for s, m in cases]
+    probs = model.predict_proba(sentences, spans)
+    labels, prob, score = model.predict(sentences, spans)
+    assert probs.shape == (len(cases), 3)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+    np.testing.assert_array_equal(labels, LABELS[probs.argmax(axis=1)])
+    np.testing.assert_allclose(prob, probs.max(axis=1), atol=1e-6)
+    np.testing.assert_allclose(score, probs[:, 2] - probs[:, 0], atol=1e-6)
+    assert np.all((prob >= 1 / 3) & (prob <= 1)) and np.all(np.abs(score) <= 1)
+    # A positive label means p_pos is the largest, so p_pos - p_neg > 0 (and vice versa).
+    assert np.all(score[labels == 1] > 0) and np.all(score[labels == -1] < 0)
+
+
+@pytest.mark.parametrize("mode", ["encoder", "fast"])
+def test_both_modes_load_and_name_themselves(request, mode):
+    model = request.getfixturevalue(mode)
+    assert model.mode == mode
+    assert model.name == ("tfidf-newsmtsc" if mode == "fast" else json.loads((DEFAULT_DIR / "encoder.json").read_text())["name"])
+    assert model.name.startswith("minilm-newsmtsc" if mode == "encoder" else "tfidf")
+
+
+def test_fast_model_gets_the_clearest_cases_right(fast):
+    cases = [NEGATIVE[0], NEGATIVE[2], POSITIVE[0], POSITIVE[1]]
+    labels, _, scores = predict_cases(fast, cases)
+    assert labels.tolist() == [-1, -1, 1, 1]
+    assert scores[0] < scores[2]
+
+
+@pytest.mark.parametrize("mode", ["encoder", "fast"])
+def test_batched_predictions_equal_one_at_a_time(request, mode):
+    """Length-sorted batching must not mix up which row belongs to which pair."""
+    model = request.getfixturevalue(mode)
+    cases = NEUTRAL + NEGATIVE + POSITIVE
+    batch = model.predict_proba([s for s, _ in cases], [span_of(s, m) for s, m in cases])
+    single = np.vstack([model.predict_proba([s], [span_of(s, m)]) for s, m in cases])
+    np.testing.assert_allclose(batch, single, atol=1e-4)
+
+
+@pytest.mark.parametrize("mode", ["encoder", "fast"])
+def test_whole_sentence_without_a_target_and_empty_input(request, mode):
+    model = request.getfixturevalue(mode)
+    labels, probs, scores = model.predict(
+        ["Residents condemned the disastrous and corrupt handling of the crisis.", "The committee meets on Tuesday."],
+        [None, None],
+    )
+    assert labels[0] == -1 and scores[0] < scores[1]
+    empty = model.predict([], [])
+    assert all(len(a) == 0 for a in empty)
+
+
+def test_a_target_deep_inside_a_very_long_sentence_stays_in_view():
+    filler = "the committee discussed routine budget items and procedural matters " * 30
+    sentence = filler + "and then members furiously condemned Deputy Arno Vik for lying."
+    text, mention = mark_target(sentence, span_of(sentence, "Arno Vik"))
+    assert mention == "Arno Vik"
+    assert "[TGT] Arno Vik [/TGT]" in text and len(text) <= 600
+
+
+def test_runtime_needs_neither_torch_nor_transformers():
+    code = (
+        "import sys\n"
+        "from analysis.sentiment_model import SentimentModel\n"
+        "for mode in ('encoder', 'fast'):\n"
+        "    SentimentModel.load(mode=mode).predict(['Critics slammed Jane Koval.'], [(16, 26)])\n"
+        "heavy = sorted(m for m in ('torch', 'transformers', 'sklearn') if m in sys.modules)\n"
+        "print(','.join(heavy))\n"
+    )
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
+
+
+def test_shipped_files_fit_in_git():
+    total = sum(p.stat().st_size for p in DEFAULT_DIR.iterdir() if p.is_file())
+    assert total <= 50 * 2**20
+
+
+def test_fast_model_macro_f1_on_newsmtsc_rw_test(fast):
+    result = evaluate_newsmtsc(fast, "rw")
+    assert result["n"] == 803
+    assert result["macro_f1"] >= FAST_RW_F1 - 0.5
+
+
+def test_encoder_macro_f1_on_a_fixed_sample_of_newsmtsc_rw_test(encoder):
+    # The full test splits are scored in docs/sentiment_model.md; 400 pairs keep this quick.
+    started = time.perf_counter()
+    result = evaluate_newsmtsc(encoder, "rw", limit=400, seed=0)
+    assert result["n"] == 400
+    assert result["macro_f1"] >= ENCODER_RW_SAMPLE_F1 - 0.5
+    assert time.perf_counter() - started < 60
