@@ -79,8 +79,13 @@ def options_for(statements: pd.DataFrame) -> Options:
         outlets = outlets + (UNKNOWN,)
     kinds = tuple(k for k in KINDS if k in set(statements["kind"])) or KINDS
     spans = {}
+    # Background history ("founded in 1992", "as early as 1949") would stretch the default range over decades:
+    # the span shown is that of the speech and of the events dated to the day or month.
+    focus = statements[(statements["kind"] != "narrative") | statements["date_precision"].isin(["day", "month"])]
     for basis, col in BASIS_COLUMN.items():
-        dates = statements[col].dropna()
+        dates = focus[col].dropna()
+        if dates.empty:
+            dates = statements[col].dropna()
         spans[basis] = (dates.min().date(), dates.max().date()) if len(dates) else None
     return Options(actors, sides, directions, outlets, kinds, spans)
 
