@@ -290,6 +290,10 @@ class SpeakerResolver:
             # A quotation that is the whole sentence is somebody's words however short ("'Nobody came.'")
             standalone = bool(u.quotes) and not masked.strip(" \t\n.,;:!?—–-\"“”‘’'«»„")
             stmt_quotes = [q for q in u.quotes if is_statement_quote(text[q.start:q.end], text[u.start:q.start - 1], has_speech or standalone)]
+            if stmt_quotes and has_speech:
+                # the first half of a quotation broken by its attribution ('"Armenia," Pashinyan said, "will not ..."')
+                stmt_quotes = [q for q in u.quotes if q in stmt_quotes
+                               or (re.search(r"[,.!?…]\s*$", text[q.start:q.end]) and not re.search(r"\b(?:so-called|known as|dubbed)\s*$", text[max(u.start, q.start - 20):q.start - 1]))]
             res = Attribution(quotes=stmt_quotes, mentions=self.mentions[i])
             res.kind = "quote" if stmt_quotes else ("reported" if has_speech else "narrative")
             saved_mentions = self.mentions[i]

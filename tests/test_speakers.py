@@ -67,3 +67,19 @@ def test_pronoun_refers_to_the_subject_not_to_a_person_named_in_passing():
 def test_datelines_and_credits_are_not_statements():
     rows = statements("MOSCOW, March 13. /TASS/. Russia will continue contacts with Armenia, Kremlin Spokesman Dmitry Peskov told reporters.\n(dpa/kat)")
     assert len(rows) == 1 and rows[0]["speaker"] == "Dmitry Peskov"
+
+
+@pytest.mark.parametrize("text, fragment, speaker", [
+    ('"Such statements are unacceptable," said Maria Zakharova, spokeswoman for the Russian Foreign Ministry.', "unacceptable", "Maria Zakharova"),
+    ('Pashinyan\'s spokeswoman Nazeli Baghdasaryan said the prime minister had no plans to travel.', "no plans", "Nazeli Baghdasaryan"),
+    ('Mirzoyan wrote on X: "Armenia is committed to peace."', "committed to peace", "Ararat Mirzoyan"),
+    ("Armenia's Foreign Ministry said in a statement that it \"categorically rejects\" the accusations.", "categorically", "Armenian Foreign Ministry"),
+    ('Russian Ambassador to Armenia Sergei Kopyrkin warned of interference.\n"We see attempts from outside," the ambassador said.', "attempts from outside", "Sergei Kopyrkin"),
+])
+def test_more_attribution_styles(text, fragment, speaker):
+    assert speaker_of(text, fragment)[0] == speaker
+
+
+def test_a_quotation_broken_by_its_attribution_keeps_both_halves():
+    rows = statements('"Armenia," Pashinyan said, "will not be anyone\'s hostage."')
+    assert rows[0]["kind"] == "quote" and rows[0]["quote"].startswith("Armenia,") and "hostage" in rows[0]["quote"]
