@@ -14,7 +14,9 @@ import hashlib
 import json
 import os
 import re
+import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -126,7 +128,7 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
     for pos, (u, a, d) in enumerate(zip(units, attrs, dates)):
         speaker = a.speaker
         quote = " … ".join(re.sub(r"\s+", " ", text[q.start:q.end]).strip() for q in a.quotes) if a.quotes else None
-        targets, target_sides = _targets(a.mentions, speaker)
+        targets, target_sides = _targets(a.mentions, speaker, a.quotes)
         rows.append({
             "statement_id": f"{article_id}:{pos}",
             "article_id": article_id,
@@ -150,6 +152,7 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
             "outlet": meta.outlet.value if meta.outlet is not None else None,
             "in_caption": u.in_caption,
         })
+    _borrow_targets(rows)
     score_statements(rows)
 
     def fv(f):
@@ -185,6 +188,18 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
     return article, rows
 
 
+def _borrow_targets(rows: list[dict]) -> None:
+    """A statement that names nobody ("I wouldn't say this issue is off the agenda") is about what the same
+    speaker's next or previous statement names, when the two stand side by side."""
+    for k, r in enumerate(rows):
+        if r["target_sides"] or r["speaker"] is None:
+            continue
+        for j in (k + 1, k - 1):
+            if 0 <= j < len(rows) and rows[j]["speaker"] == r["speaker"] and rows[j]["target_sides"]:
+                r["targets"], r["target_sides"] = list(rows[j]["targets"]), list(rows[j]["target_sides"])
+                break
+
+
 def _masked_text(text: str, u) -> str:
     chars = list(text[u.start:u.end])
     for q in u.quotes:
@@ -200,10 +215,14 @@ def _shift(m, by: int):
     return m
 
 
-def _targets(mentions, speaker) -> tuple[list[str], list[str]]:
+def _targets(mentions, speaker, quotes=()) -> tuple[list[str], list[str]]:
+    """Actors the statement is about: those in the quoted words first (what the speaker talks about), then
+    those in the rest of the sentence; never the speaker."""
     names: list[str] = []
     sides: list[str] = []
-    for m in mentions:
+    inside = [m for m in mentions if any(q.start <= m.start < q.end for q in quotes)]
+    outside = [m for m in mentions if m not in inside]
+    for m in inside + outside:
         a = m.actor
         if a is None:
             continue
@@ -303,19 +322,26 @@ def _cache_file(cache_dir: Path) -> Path:
     return cache_dir / f"articles-v{PIPELINE_VERSION}.pkl"
 
 
+def _cache_parts(cache_dir: Path) -> list[Path]:
+    """The cache file and the parts appended to it since it was last written whole."""
+    return [_cache_file(cache_dir), *sorted(cache_dir.glob(f"articles-v{PIPELINE_VERSION}+*.pkl"))]
+
+
 def _load_cache(cache_dir: Path | None) -> tuple[dict[str, tuple[dict, list[dict]]], FileReport | None]:
     """The per-article cache, and a report line when it existed but could not be used (it is then rebuilt)."""
     if cache_dir is None:
         return {}, None
     from .storage import read_pickle_checked
-    path = _cache_file(cache_dir)
-    cache, problem = read_pickle_checked(path)
-    if problem is None and cache is not None and not _cache_is_sound(cache):
-        cache, problem = None, "not a per-article cache of this version (unexpected contents)"
-    if problem is not None:
-        return {}, FileReport(str(path), "rebuilt", f"per-article cache was unreadable ({problem}); "
-                                                    "every article was processed again and the cache rewritten")
-    return cache or {}, None
+    cache: dict = {}
+    for path in _cache_parts(cache_dir):
+        part, problem = read_pickle_checked(path)
+        if problem is None and part is not None and not _cache_is_sound(part):
+            problem = "not a per-article cache of this version (unexpected contents)"
+        if problem is not None:
+            return {}, FileReport(str(path), "rebuilt", f"per-article cache was unreadable ({problem}); "
+                                                        "every article was processed again and the cache rewritten")
+        cache.update(part or {})
+    return cache, None
 
 
 def _cache_is_sound(cache) -> bool:
@@ -324,14 +350,33 @@ def _cache_is_sound(cache) -> bool:
         for k, v in cache.items())
 
 
-def _save_cache(cache_dir: Path | None, cache: dict) -> FileReport | None:
-    """Store the cache; a cache that cannot be written (read-only or full disk) costs time, never the build."""
+_CACHE_PARTS_MAX = 16
+
+
+def _save_cache(cache_dir: Path | None, cache: dict, previous: dict | None = None) -> FileReport | None:
+    """Store the cache; a cache that cannot be written (read-only or full disk) costs time, never the build.
+
+    Only the entries not in ``previous`` (what was loaded) are written, as a new part: a rebuild with 1 % new
+    articles must not rewrite the whole cache. The parts are folded into one file when a quarter of the entries
+    are stale (articles gone, or dated again differently) or the parts become many.
+    """
     if cache_dir is None:
         return None
     from .storage import write_pickle_atomic
-    path = _cache_file(cache_dir)
+    previous = previous or {}
+    existing = [p for p in _cache_parts(cache_dir) if p.exists()]
+    stale = sum(1 for k in previous if k not in cache)
+    whole = not previous or not existing or stale > len(cache) // 4 or len(existing) >= _CACHE_PARTS_MAX
+    new = cache if whole else {k: v for k, v in cache.items() if k not in previous}
+    if not new:
+        return None
+    path = _cache_file(cache_dir) if whole else cache_dir / f"articles-v{PIPELINE_VERSION}+{time.time_ns():x}-{os.getpid()}.pkl"
     try:
-        write_pickle_atomic(path, cache)
+        write_pickle_atomic(path, new)
+        if whole:
+            for old in existing:
+                if old != path:
+                    old.unlink(missing_ok=True)
     except OSError as exc:
         return FileReport(str(path), "uncached", f"per-article cache could not be written ({type(exc).__name__}: "
                                                  f"{exc}); the next build processes every article again")
@@ -385,7 +430,11 @@ class _FileOutcomes:
     def failed(self, token: int, reason: str) -> None:
         self._failed[token] = reason
 
-    def report(self) -> list[FileReport]:
+    @property
+    def any_failed(self) -> bool:
+        return bool(self._failed)
+
+    def report(self, with_notes: bool = True) -> list[FileReport]:
         by_line: dict[int | None, list[int]] = {}
         for token in sorted({*self._duplicate, *self._failed}):
             by_line.setdefault(self._line_of.get(token), []).append(token)
@@ -395,7 +444,7 @@ class _FileOutcomes:
                 out += [self._own_line(t) for t in tokens]
             else:
                 out[idx] = self._fold(out[idx], tokens)
-        return self.notes + out
+        return (self.notes if with_notes else []) + out
 
     def _own_line(self, token: int) -> FileReport:
         src = self._source[token]
@@ -452,15 +501,14 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
     cache_path = Path(cache_dir) if cache_dir is not None else None
     # Nothing changed since the last build with this cache (same files, sizes and times): its frames as they were.
     manifest = _manifest(paths) if cache_path is not None else None
-    unchanged = _load_frames(cache_path, manifest) if manifest is not None else None
+    unchanged, frames_problem = _load_frames(cache_path, manifest) if manifest is not None else (None, None)
     if unchanged is not None:
         if progress:
             progress(len(unchanged.articles), len(unchanged.articles), "cached")
         return unchanged
     cache, cache_problem = _load_cache(cache_path)
     outcomes = _FileOutcomes()
-    if cache_problem is not None:
-        outcomes.notes.append(cache_problem)
+    outcomes.notes += [p for p in (frames_problem, cache_problem) if p is not None]
 
     raws: list[RawArticle] = []
     raw_tokens: list[int] = []  # each raw's token in the report
@@ -546,7 +594,7 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
             art_rows[k] = rows
         statements = [s for rows in art_rows for s in rows]
     if cache_path is not None and new_cache.keys() != cache.keys():
-        unsaved = _save_cache(cache_path, new_cache)
+        unsaved = _save_cache(cache_path, new_cache, cache)
         if unsaved is not None:
             outcomes.notes.append(unsaved)
     story_of = {a["article_id"]: a["story_id"] for a in articles}
@@ -559,8 +607,10 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
         st_df = st_df.sort_values(["article_id", "position"]).reset_index(drop=True)
     art_df = art_df.sort_values("source").reset_index(drop=True) if len(art_df) else art_df
     result = BuildResult(art_df, st_df, outcomes.report())
-    if manifest is not None and not any(r.status in ("rebuilt", "uncached") for r in result.report):
-        _save_frames(cache_path, manifest, result)
+    # Not stored when an article failed: the failure may be passing (memory), so the next build retries it.
+    # Stored without the lines about the caches themselves: they describe this build, not the next one.
+    if manifest is not None and not outcomes.any_failed:
+        _save_frames(cache_path, manifest, BuildResult(art_df, st_df, outcomes.report(with_notes=False)))
     return result
 
 
@@ -597,13 +647,20 @@ def _frames_file(cache_dir: Path) -> Path:
     return cache_dir / f"frames-v{PIPELINE_VERSION}.pkl"
 
 
-def _load_frames(cache_dir: Path, manifest: str) -> BuildResult | None:
+def _load_frames(cache_dir: Path, manifest: str) -> tuple[BuildResult | None, FileReport | None]:
+    """The stored result when the inputs are unchanged, and a report line when the store is unreadable."""
     from .storage import read_pickle_checked
-    stored, problem = read_pickle_checked(_frames_file(cache_dir))
-    if problem is not None or not isinstance(stored, dict) or stored.get("manifest") != manifest:
-        return None
-    result = stored.get("result")
-    return result if isinstance(result, BuildResult) else None
+    path = _frames_file(cache_dir)
+    stored, problem = read_pickle_checked(path)
+    if problem is None and stored is not None and not (
+            isinstance(stored, dict) and isinstance(stored.get("result"), BuildResult)):
+        problem = "not a corpus cache of this version (unexpected contents)"
+    if problem is not None:
+        return None, FileReport(str(path), "rebuilt", f"corpus cache was unreadable ({problem}); "
+                                                      "the frames were built again and the cache rewritten")
+    if stored is None or stored.get("manifest") != manifest:
+        return None, None
+    return stored["result"], None
 
 
 def _save_frames(cache_dir: Path, manifest: str, result: BuildResult) -> None:
@@ -628,9 +685,19 @@ def _run(todo: list[tuple[int, RawArticle, Reference | None]], workers: int | No
             yield i, _process_one((r, ref))
         return
     chunk = max(1, min(64, len(todo) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers) as ex:
-        for (i, _, _), out in zip(todo, ex.map(_process_one, [(r, ref) for _, r, ref in todo], chunksize=chunk)):
-            yield i, out
+    done: set[int] = set()
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as ex:
+            for (i, _, _), out in zip(todo, ex.map(_process_one, [(r, ref) for _, r, ref in todo], chunksize=chunk)):
+                done.add(i)
+                yield i, out
+    except BrokenProcessPool as exc:
+        # A worker died (killed for memory, a crash in native code): the build goes on without the articles it
+        # had not finished; they are reported, not cached, so the next build tries them again.
+        reason = f"extraction failed: a worker process died ({type(exc).__name__}); retried on the next build"
+        for i, r, _ in todo:
+            if i not in done:
+                yield i, (r.source, None, None, reason)
 
 
 def build(paths=None, **kwargs) -> tuple[pd.DataFrame, pd.DataFrame]:
