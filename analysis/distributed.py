@@ -149,7 +149,13 @@ def connect(scheduler: str | None = None, *, n_workers: int | None = None, proce
 
 def check_workers(client) -> None:
     mine = code_fingerprint()
-    theirs = client.run(_worker_fingerprint)
+    try:
+        theirs = client.run(_worker_fingerprint)
+    except Exception as exc:  # noqa: BLE001 - typically: the package is not installed on the workers
+        raise RuntimeError(f"the Dask workers cannot run the analysis package ({type(exc).__name__}: {exc}); "
+                           "install this checkout on every worker and restart them") from exc
+    if not theirs:
+        raise RuntimeError("the Dask cluster has no workers")
     wrong = sorted(addr for addr, fp in theirs.items() if fp != mine)
     if wrong:
         raise RuntimeError(

@@ -18,6 +18,12 @@ import pandas as pd
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
+# RFC 4180 line ends. With pandas' default "\n" a cell holding a bare CR is written unquoted, and a spreadsheet
+# starts a new row there: "text\r=cmd()" would put an unescaped formula at the start of a row of its own.
+# With "\r\n" both characters are line-end characters, so any cell holding either is quoted.
+CSV_LINE_END = "\r\n"
+
+
 def neutralise(value: str) -> str:
     """``value`` with a leading apostrophe when a spreadsheet would read it as a formula."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
@@ -70,5 +76,5 @@ def _is_null(v) -> bool:
 def to_safe_csv_bytes(df: pd.DataFrame, *, excel_bom: bool = True) -> bytes:
     """``safe_csv_frame(df)`` as CSV bytes: UTF-8, with a byte-order mark by default so Excel shows
     Armenian and Cyrillic text correctly (pandas and Python's csv module read it either way)."""
-    text = safe_csv_frame(df).to_csv(index=False)
+    text = safe_csv_frame(df).to_csv(index=False, lineterminator=CSV_LINE_END)
     return text.encode("utf-8-sig" if excel_bom else "utf-8")

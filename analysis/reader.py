@@ -44,6 +44,8 @@ from pathlib import Path
 from analysis.document import FileReport, Hint, RawArticle
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# A table holds many articles: it may be as large as an upload (server.maxUploadSize) and more, up to this.
+MAX_TABLE_BYTES = 200 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md")
 HTML_SUFFIXES = (".html", ".htm")
 TABLE_SUFFIXES = (".csv", ".jsonl", ".json")
@@ -435,7 +437,8 @@ class _TableProblems:
 
 
 def _read_table(path, name, root, sidecars, max_file_bytes, rows_of) -> Iterator[RawArticle | FileReport]:
-    text = _read_text(path, max_file_bytes)
+    # the per-file limit is for one article; a table of many articles gets the table limit (never less)
+    text = _read_text(path, max(max_file_bytes, MAX_TABLE_BYTES) if max_file_bytes == MAX_FILE_BYTES else max_file_bytes)
     problems = _TableProblems()
     count = 0
     for row in rows_of(text, problems):

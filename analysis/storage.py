@@ -50,7 +50,8 @@ def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:
 
 
 def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
-    atomic_write_bytes(path, frame.to_csv(index=False).encode("utf-8"))
+    # CRLF (RFC 4180) so a cell holding a bare CR is quoted, never read as the start of a new row.
+    atomic_write_bytes(path, frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8"))
 
 
 def write_pickle_atomic(path: Path, obj) -> None:

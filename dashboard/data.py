@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -264,6 +265,24 @@ def load_corpus() -> Corpus:
     dirs = source_dirs()
     key = corpus_key(input_files(dirs))
     if find_cached(key) is None:
+        # Sessions arriving while a corpus is being built wait for that build instead of starting their own.
+        with _build_lock(key):
+            if find_cached(key) is None:
+                _build_with_progress(st, key, dirs)
+    return _LOADER(key, tuple(str(d) for d in dirs))
+
+
+_BUILD_LOCKS: dict[str, threading.Lock] = {}
+_BUILD_LOCKS_GUARD = threading.Lock()
+
+
+def _build_lock(key: str) -> threading.Lock:
+    with _BUILD_LOCKS_GUARD:
+        return _BUILD_LOCKS.setdefault(key, threading.Lock())
+
+
+def _build_with_progress(st, key: str, dirs: list[Path]) -> None:
+    if True:
         bar = st.progress(0.0, text="Building the corpus from the articles (first visit only)…")
         t0 = time.perf_counter()
 
@@ -273,7 +292,6 @@ def load_corpus() -> Corpus:
 
         build_frames(key, dirs, progress)
         bar.empty()
-    return _LOADER(key, tuple(str(d) for d in dirs))
 
 
 def forget_cached_frames() -> None:
@@ -312,6 +330,20 @@ def _free_name(folder: Path, name: str) -> Path:
         candidate = folder / (f"{stem}-{n}.{ext}" if ext else f"{stem}-{n}")
         if not candidate.exists():
             return candidate
+    raise OSError("no free file name")
+
+
+def _claim_name(folder: Path, name: str) -> Path:
+    """Reserve a free name with an exclusive create, so two sessions uploading the same name at once
+    never overwrite each other; the atomic write then replaces the empty placeholder."""
+    for _ in range(10_000):
+        target = _free_name(folder, name)
+        try:
+            fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return target
     raise OSError("no free file name")
 
 
@@ -359,9 +391,19 @@ def save_uploads(files: Iterable[tuple[str, bytes]], folder: Path | None = None,
         if digest in known:
             out.append(SavedUpload(original, None, "duplicate", f"same content as {known[digest]}; not stored again"))
             continue
-        folder.mkdir(parents=True, exist_ok=True)
-        target = _free_name(folder, name)
-        _atomic_write(target, data)
+        target = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            target = _claim_name(folder, name)
+            _atomic_write(target, data)
+        except BaseException as exc:
+            if target is not None:  # never leave the empty placeholder of a failed upload behind
+                target.unlink(missing_ok=True)
+            if not isinstance(exc, OSError):
+                raise
+            # full disk, read-only folder: this file is rejected, the others go on
+            out.append(SavedUpload(original, None, "rejected", f"could not be stored: {exc.strerror or exc}"))
+            continue
         known[digest] = target.name
         reason = "" if target.name == original else f"stored as {target.name}"
         if name == "sources.csv" and target.name != name:

@@ -33,11 +33,11 @@ def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
 
 def safe_csv(frame: pd.DataFrame) -> bytes:
     """CSV for spreadsheets: lists joined with '; ', formula-like cells neutralised, UTF-8 with BOM for Excel."""
-    flat = _flatten(frame)
-    for col in flat.columns:
-        if pd.api.types.is_string_dtype(flat[col]) or flat[col].dtype == object:
-            flat[col] = flat[col].astype("object").map(neutralise_cell)
-    return flat.to_csv(index=False).encode("utf-8-sig")
+    from analysis.export import to_safe_csv_bytes
+
+    # one implementation of the neutralising for the app and the CLI (CRLF rows: a carriage return inside a
+    # cell cannot start a new spreadsheet row and escape the apostrophe)
+    return to_safe_csv_bytes(_flatten(frame))
 
 
 def parquet_bytes(frame: pd.DataFrame) -> bytes:

@@ -184,6 +184,22 @@ def test_a_corrupt_cache_is_reported_and_rebuilt(tmp_path, damage, which):
     assert pickle.loads(_cache_file(cache, which).read_bytes())
 
 
+def test_a_corrupt_increment_of_the_article_cache_is_reported_and_rebuilt(tmp_path):
+    """After an incremental build the cache may be several files; damage to the newest one is caught too."""
+    folder, cache = corpus(tmp_path / "c", ["mirzoyan.txt"]), tmp_path / "cache"
+    build_corpus([folder], workers=1, cache_dir=cache)
+    corpus(folder, ["peskov.txt"])
+    build_corpus([folder], workers=1, cache_dir=cache)
+    newest = max(cache.glob("articles-v*.pkl"), key=lambda p: p.stat().st_mtime_ns)
+    CORRUPTIONS["truncated"](newest)
+    corpus(folder, ["grigoryan.txt"])
+    result = build_corpus([folder], workers=1, cache_dir=cache)
+    assert [r.file for r in result.report if r.status == "rebuilt"] == [str(newest)]
+    assert sorted(result.articles["source"]) == sorted(ARTICLES)
+    again = build_corpus([folder], workers=1, cache_dir=cache)
+    assert not [r for r in again.report if r.status == "rebuilt"]
+
+
 def test_a_cache_that_cannot_be_written_costs_time_not_the_build(tmp_path):
     folder = corpus(tmp_path / "c")
     blocked = tmp_path / "cache"
@@ -312,3 +328,33 @@ def test_an_upload_that_fails_midway_keeps_every_earlier_upload(tmp_path, monkey
     assert (uploads / "mirzoyan.txt").read_text(encoding="utf-8") == ARTICLES["mirzoyan.txt"]
     again = data.save_uploads([("peskov.txt", ARTICLES["peskov.txt"].encode())], folder=uploads, max_mb=20)
     assert [r.status for r in again] == ["stored"]
+
+
+def test_a_worker_process_that_dies_does_not_take_the_build_with_it(tmp_path, monkeypatch):
+    """An article that kills its worker (out of memory, a crash in native code) in a parallel build."""
+    folder, cache = tmp_path / "many", tmp_path / "cache"
+    folder.mkdir()
+    names = [f"note-{k:02d}.txt" for k in range(40)]  # enough articles for the process pool
+    for k, name in enumerate(names):
+        (folder / name).write_text(f"Armenian officials said on {k % 28 + 1} May 2025 that talk number {k} "
+                                   "with Moscow had ended without a result.\n", encoding="utf-8")
+    real = pipeline.process_article
+
+    def process(raw, reference_override=None):
+        if raw.source == "note-07.txt":
+            os._exit(3)  # the worker process dies on the spot
+        return real(raw, reference_override)
+
+    monkeypatch.setattr(pipeline, "process_article", process)  # forked workers inherit the patch
+    result = build_corpus([folder], workers=2, cache_dir=cache)
+    line = {r.file: r for r in result.report}
+    assert sorted(line) == names
+    assert line["note-07.txt"].status == "skipped" and "worker process died" in line["note-07.txt"].reason
+    for r in result.report:
+        assert r.status == "built" or "worker process died" in r.reason
+    assert len(result.articles) == sum(r.status == "built" for r in result.report)
+    assert result.exit_code == 1
+
+    monkeypatch.undo()
+    again = build_corpus([folder], workers=2, cache_dir=cache)
+    assert sorted(again.articles["source"]) == names and again.exit_code == 0

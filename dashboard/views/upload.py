@@ -25,7 +25,7 @@ def main() -> None:
         "Upload news articles as **.txt** or **.html** files (one article each), or as a **.csv** / **.jsonl** corpus "
         "(one article per row, with a text column and optional outlet, url, title and published columns). A **sources.csv** "
         "beside them (columns `file, outlet, url, title, published`) supplies metadata the text does not state. "
-        f"Up to {limit} MB per file. Files are kept in the data folder across restarts; the shipped seeds are never changed."
+        f"Up to {limit} MB per file. Files are kept in the data folder across restarts of this server (on Streamlit Community Cloud the disk resets when the app restarts); the shipped seeds are never changed."
     )
     ss = st.session_state
     ss.setdefault("_upload_form", 0)
