@@ -36,7 +36,8 @@ def cmd_build(args) -> int:
         from .distributed import build_with_dask
         result = build_with_dask(sources, out, scheduler=args.scheduler)
     else:
-        result = build_corpus(sources, cache_dir=out / ".cache" if not args.no_cache else None, workers=args.workers)
+        result = build_corpus(sources, cache_dir=out / ".cache" if not args.no_cache else None, workers=args.workers,
+                              sentiment=args.sentiment)
     write_parquet_atomic(result.articles, out / "articles.parquet")
     write_parquet_atomic(result.statements, out / "statements.parquet")
     if args.csv:
@@ -71,6 +72,8 @@ def cmd_evaluate(args) -> int:
         written = Path(__file__).resolve().parent.parent / "tests" / "data" / "tension_statements.jsonl"
         if written.exists():
             print(tension_validation_summary(written))
+            from .evaluate import evaluate_written_statements, format_written
+            print(format_written(evaluate_written_statements(written)))
     except ImportError:
         pass
     try:
@@ -118,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--workers", type=int, default=None, help="processes (default: every core)")
     b.add_argument("--no-cache", action="store_true", help="do not reuse or store per-article results")
     b.add_argument("--engine", choices=["local", "dask"], default="local")
+    b.add_argument("--sentiment", choices=["auto", "encoder", "fast", "none"], default="auto",
+                   help="sentiment model: the fine-tuned encoder, the fast TF-IDF model, or none "
+                        "(auto: encoder up to 300 articles, fast beyond)")
     b.add_argument("--scheduler", default=None, help="dask scheduler address (default: a LocalCluster)")
     e = sub.add_parser("evaluate", help="score the extraction against the gold annotations")
     e.add_argument("source", nargs="?", help="corpus folder (default: seeds/)")

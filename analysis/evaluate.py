@@ -202,3 +202,53 @@ def format_report(m: dict) -> str:
         lines.append("disagreements with the gold:")
         lines += [f"  - {x}" for x in m["misses"]]
     return "\n".join(lines)
+
+
+def evaluate_written_statements(path, mode: str = "encoder") -> dict:
+    """Tension as the build scores it (cues, and the sentiment model for cue-less statements) on a JSONL of
+    hand-labelled statements, next to the cues alone and to TextBlob alone (macro-F1, sign with the dead zone).
+
+    Per batch too: batches after the first were written after the lexicon and show how it generalises.
+    """
+    from .actors import ActorIndex
+    from .scoring import score_statements, set_sentiment_mode, sentiment_mode
+    from .tension import score_tension
+
+    items = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    index = ActorIndex.default()
+    rows = []
+    for it in items:
+        targets, span = [], None
+        for m in index.find_mentions(it["text"]):
+            if m.actor is not None and m.actor.name != it.get("speaker") and m.actor.name not in targets:
+                targets.append(m.actor.name)
+                span = span or (m.start, m.end)
+        rows.append({"text": it["text"], "quote": it.get("quote"), "kind": "quote" if it.get("quote") else "reported",
+                     "speaker": it.get("speaker"), "speaker_side": it.get("speaker_side"),
+                     "target_sides": it.get("target_sides") or [], "targets": targets, "in_caption": False,
+                     "_target_span": span})
+    before = sentiment_mode()
+    set_sentiment_mode(mode)
+    try:
+        score_statements(rows)
+    finally:
+        set_sentiment_mode(before)
+    gold = [it["tension"] for it in items]
+    full = [sign(r["tension"]) for r in rows]
+    cues = [sign(score_tension(it["text"], it.get("quote"))[0]) for it in items]
+    tb = [sign(-r["polarity"]) for r in rows]
+    out = {"n": len(items), "tension": macro_f1(gold, full), "cues_only": macro_f1(gold, cues), "textblob": macro_f1(gold, tb),
+           "batches": {}}
+    for b in sorted({it.get("batch", 1) for it in items}):
+        idx = [k for k, it in enumerate(items) if it.get("batch", 1) == b]
+        g = [gold[k] for k in idx]
+        out["batches"][b] = {"n": len(idx), "tension": macro_f1(g, [full[k] for k in idx]),
+                             "cues_only": macro_f1(g, [cues[k] for k in idx]), "textblob": macro_f1(g, [tb[k] for k in idx])}
+    return out
+
+
+def format_written(m: dict) -> str:
+    lines = [f"hand-written statements (n={m['n']}): tension as built {m['tension']:.3f} | cues alone {m['cues_only']:.3f} | TextBlob alone {m['textblob']:.3f}"]
+    for b, v in m["batches"].items():
+        lines.append(f"  batch {b} (n={v['n']}): as built {v['tension']:.3f} | cues alone {v['cues_only']:.3f} | TextBlob {v['textblob']:.3f}")
+    return "\n".join(lines)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import schema
 from .document import FileReport, RawArticle
+from .scoring import set_sentiment_mode
 
 # Bump when the extraction changes: cached per-article results of other versions are not reused.
 PIPELINE_VERSION = "1"
@@ -52,7 +53,9 @@ def content_hash(text: str) -> str:
 
 def _cache_key(raw: RawArticle) -> str:
     h = hashlib.sha256()
+    from .scoring import sentiment_mode
     h.update(PIPELINE_VERSION.encode())
+    h.update(sentiment_mode().encode())
     h.update(raw.text.encode("utf-8", "surrogatepass"))
     for k in sorted(raw.hints):
         hint = raw.hints[k]
@@ -129,6 +132,7 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
         speaker = a.speaker
         quote = " … ".join(re.sub(r"\s+", " ", text[q.start:q.end]).strip() for q in a.quotes) if a.quotes else None
         targets, target_sides = _targets(a.mentions, speaker, a.quotes)
+        span = _target_span(a.mentions, targets, a.quotes, u.start)
         rows.append({
             "statement_id": f"{article_id}:{pos}",
             "article_id": article_id,
@@ -151,6 +155,7 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
             "published": published,
             "outlet": meta.outlet.value if meta.outlet is not None else None,
             "in_caption": u.in_caption,
+            "_target_span": span,  # for the sentiment model; removed by score_statements
         })
     _borrow_targets(rows)
     score_statements(rows)
@@ -186,6 +191,17 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
     for r in rows:
         r["story_id"] = article_id
     return article, rows
+
+
+def _target_span(mentions, targets, quotes, offset: int) -> tuple[int, int] | None:
+    """Where the first target is named in the statement (relative offsets), for target-dependent sentiment."""
+    if not targets:
+        return None
+    inside = [m for m in mentions if any(q.start <= m.start < q.end for q in quotes)]
+    for m in inside + [m for m in mentions if m not in inside]:
+        if m.actor is not None and m.actor.name == targets[0]:
+            return (m.start - offset, m.end - offset)
+    return None
 
 
 def _borrow_targets(rows: list[dict]) -> None:
@@ -484,6 +500,7 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
                  workers: int | None = None, progress: Callable[[int, int, str], None] | None = None,
                  runner: Callable[[list[tuple[int, RawArticle, Reference | None]], int | None],
                                   Iterable[tuple[int, tuple]]] | None = None,
+                 sentiment: str = "auto",
                  ) -> BuildResult:
     """Read every source, process each article (in parallel, reusing cached results), link stories.
 
@@ -501,6 +518,8 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
     cache_path = Path(cache_dir) if cache_dir is not None else None
     # Nothing changed since the last build with this cache (same files, sizes and times): its frames as they were.
     manifest = _manifest(paths) if cache_path is not None else None
+    if manifest is not None:
+        manifest = f"{manifest}|sentiment={sentiment}"
     unchanged, frames_problem = _load_frames(cache_path, manifest) if manifest is not None else (None, None)
     if unchanged is not None:
         if progress:
@@ -527,6 +546,7 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
         raws.append(item)
         raw_tokens.append(token)
 
+    set_sentiment_mode(_resolve_sentiment(sentiment, len(raws)))
     keys = [_cache_key(r) for r in raws]
     todo = [(i, r, None) for i, (r, k) in enumerate(zip(raws, keys)) if k not in cache]
     results: dict[int, tuple] = {}
@@ -698,6 +718,17 @@ def _run(todo: list[tuple[int, RawArticle, Reference | None]], workers: int | No
         for i, r, _ in todo:
             if i not in done:
                 yield i, (r.source, None, None, reason)
+
+
+# The encoder scores about 100 statements a second per core; beyond this many articles the build takes the
+# fast model (and says so in `sentiment_model`) unless asked otherwise.
+ENCODER_MAX_ARTICLES = 300
+
+
+def _resolve_sentiment(requested: str, n_articles: int) -> str:
+    if requested == "auto":
+        return "encoder" if n_articles <= ENCODER_MAX_ARTICLES else "fast"
+    return requested
 
 
 def build(paths=None, **kwargs) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -86,6 +86,10 @@ STATEMENT_COLUMNS: tuple[Column, ...] = (
     Column("subjectivity", "float", "TextBlob subjectivity in [0, 1].", False),
     Column("tension", "float", "Hostility score in [-1, 1] (higher = more hostile); see docs/method.md."),
     Column("cues", "json", "JSON list of {cue, class, weight, modifier} that explain `tension`."),
+    Column("sentiment", "float", "News-calibrated sentiment in [-1, 1] (p_pos - p_neg) toward the first target, from a model trained on NewsMTSC; null where the statement has no speaker and no target."),
+    Column("sentiment_label", "string", "negative, neutral or positive (the model's most likely class)."),
+    Column("sentiment_prob", "float", "The model's probability of `sentiment_label`."),
+    Column("sentiment_model", "string", "Which model scored it: minilm-newsmtsc-* (encoder) or tfidf-newsmtsc (fast mode)."),
 )
 
 ARTICLE_COLUMN_NAMES = tuple(c.name for c in ARTICLE_COLUMNS)

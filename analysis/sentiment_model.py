@@ -42,8 +42,6 @@ TARGET_CLOSE = "[/TGT]"
 # characters, and what decides the label is near the mention.
 MAX_CHARS = 600
 
-Span = "tuple[int, int] | None"
-
 
 # ---------------------------------------------------------------- NewsMTSC data
 

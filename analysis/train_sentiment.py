@@ -164,7 +164,15 @@ def build_classifier(base: Path, n_tokens: int, open_id: int):
 
 
 def train_encoder(
-    out: Path, seed: int, epochs: int, lr: float, batch_size: int, max_length: int, threads: int, limit: int | None = None
+    out: Path,
+    seed: int,
+    epochs: int,
+    lr: float,
+    batch_size: int,
+    max_length: int,
+    threads: int,
+    limit: int | None = None,
+    stop_after: int | None = None,
 ) -> dict:
     import torch
 
@@ -258,7 +266,7 @@ def train_encoder(
     history = []
     step = 0
     started = time.time()
-    for epoch in range(1, epochs + 1):
+    for epoch in range(1, min(epochs, stop_after or epochs) + 1):
         running = 0.0
         for n, batch in enumerate(batches(rng), 1):
             ids, mask, types, labels = collate([examples[i] for i in batch])
@@ -386,6 +394,7 @@ def write_encoder(out: Path, result: dict, variants: dict, seed: int, args) -> d
         "trained_on": "NewsMTSC train.jsonl",
         "seed": seed,
         "epochs": args.epochs,
+        "stop_after": args.stop_after,
         "best_epoch": result["best"]["epoch"],
         "lr": args.lr,
         "batch_size": args.batch_size,
@@ -409,6 +418,9 @@ def main(argv=None) -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-mb", type=float, default=46.0, help="largest encoder file to ship")
     parser.add_argument("--out", type=Path, default=DEFAULT_DIR)
+    parser.add_argument(
+        "--stop-after", type=int, default=None, help="stop after this epoch (the schedule still spans --epochs)"
+    )
     parser.add_argument("--limit", type=int, default=None, help="train on the first N pairs only (smoke test)")
     parser.add_argument("--keep-work", action="store_true", help="keep checkpoints and ONNX variants in OUT/_work")
     args = parser.parse_args(argv)
@@ -416,7 +428,9 @@ def main(argv=None) -> None:
     if args.mode in ("fast", "all"):
         train_fast(args.out, args.seed)
     if args.mode in ("encoder", "all"):
-        result = train_encoder(args.out, args.seed, args.epochs, args.lr, args.batch_size, args.max_length, args.threads, args.limit)
+        result = train_encoder(
+            args.out, args.seed, args.epochs, args.lr, args.batch_size, args.max_length, args.threads, args.limit, args.stop_after
+        )
         work = result["work"]
         fp32 = work / "minilm-newsmtsc-fp32.onnx"
         export_onnx(result["model"], fp32)

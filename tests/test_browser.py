@@ -160,7 +160,9 @@ def test_every_page_in_a_real_browser_with_a_shared_view(server, browser):
     other = fresh.new_page()
     open_page(other, shared, "Statements", 0)
     assert statements_caption(other) == after
-    assert other.get_by_label("Search text").input_value() == "CSTO"
+    from playwright.sync_api import expect
+    # the widget takes its value from the URL on the first run; under load the input can lag the table a moment
+    expect(other.get_by_label("Search text")).to_have_value("CSTO", timeout=20_000)
     shot(other, "statements-shared-view")
     fresh.close()
 
