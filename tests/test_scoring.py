@@ -49,3 +49,11 @@ def test_fast_mode_is_recorded_in_the_frame(tmp_path):
     assert set(r.statements["sentiment_model"].dropna()) == {"tfidf-newsmtsc"} or r.statements["sentiment_model"].dropna().str.contains("tfidf|fast").all()
     none = build_corpus([tmp_path], sentiment="none", workers=1)
     assert none.statements["sentiment"].isna().all()
+
+
+def test_newsmtsc_table_reproduces_textblob_and_ranks_the_fast_model_above_it():
+    from analysis.benchmarks_newsmtsc import newsmtsc_table
+    rows = {(r["model"], r["split"]): r for r in newsmtsc_table(modes=("fast",))}
+    assert abs(rows[("TextBlob (sign of polarity)", "rw")]["macro_f1"] - 42.3) < 0.5  # the published baseline
+    assert abs(rows[("TextBlob (sign of polarity)", "mt")]["macro_f1"] - 39.8) < 0.5
+    assert rows[("tfidf-newsmtsc", "rw")]["macro_f1"] > rows[("TextBlob (sign of polarity)", "rw")]["macro_f1"] + 10
