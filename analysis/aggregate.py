@@ -334,7 +334,10 @@ def direction_groups(directions, merge: dict[str, str] | None = None):
         if not isinstance(d, str) or ARROW not in d:
             return d
         a, b = d.split(ARROW, 1)
-        return f"{merge.get(a, a)}{ARROW}{merge.get(b, b)}"
+        ma, mb = merge.get(a, a), merge.get(b, b)
+        if ma == mb:
+            return d  # Russia speaking about the CSTO stays "Russia→CSTO", not a side talking to itself
+        return f"{ma}{ARROW}{mb}"
 
     if isinstance(directions, str) or directions is None:
         return one(directions)

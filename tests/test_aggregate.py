@@ -297,3 +297,9 @@ def test_the_table_shows_counts_intervals_markers_and_what_was_left_out(frames):
     assert "*" in mar_turkey  # one statement: low count
     assert lines[-1].startswith("left out: 1 without a date, 1 without a tension score, 1 dated more coarsely")
     assert "no dated statements" in format_tension_table(df.iloc[0:0])
+
+
+def test_merging_russia_and_the_csto_never_makes_a_side_talk_to_itself():
+    from analysis.aggregate import direction_groups
+    assert direction_groups("Armenia→CSTO") == "Armenia→Russia/CSTO"
+    assert direction_groups("Russia→CSTO") == "Russia→CSTO"
