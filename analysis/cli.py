@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--engine", choices=["local", "dask"], default="local")
     b.add_argument("--sentiment", choices=["auto", "encoder", "fast", "none"], default="auto",
                    help="sentiment model: the fine-tuned encoder, the fast TF-IDF model, or none "
-                        "(auto: encoder up to 300 articles, fast beyond)")
+                        "(auto: encoder up to 100 articles, fast beyond)")
     b.add_argument("--scheduler", default=None, help="dask scheduler address (default: a LocalCluster)")
     e = sub.add_parser("evaluate", help="score the extraction against the gold annotations")
     e.add_argument("source", nargs="?", help="corpus folder (default: seeds/)")
@@ -139,6 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--raw-directions", action="store_true", help="keep Russia and the CSTO apart")
     bn = sub.add_parser("bench", help="benchmarks (see README, Performance)")
     bn.add_argument("rest", nargs=argparse.REMAINDER)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "bench":
+        # the benchmark has its own options (--quick, --sizes ...): hand them over untouched
+        from .bench import main as bench_main
+        return bench_main(argv[1:])
     try:
         args = p.parse_args(argv)
     except SystemExit as exc:

@@ -722,7 +722,7 @@ def _run(todo: list[tuple[int, RawArticle, Reference | None]], workers: int | No
 
 # The encoder scores about 100 statements a second per core; beyond this many articles the build takes the
 # fast model (and says so in `sentiment_model`) unless asked otherwise.
-ENCODER_MAX_ARTICLES = 300
+ENCODER_MAX_ARTICLES = 100
 
 
 def _resolve_sentiment(requested: str, n_articles: int) -> str:
