@@ -67,30 +67,29 @@ def _cpu_s() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def child_build(paths: list[str], workers: int | None, cache_dir: str | None, texts_out: str | None) -> dict:
+def child_build(paths: list[str], workers: int | None, cache_dir: str | None, floor: bool = False) -> dict:
+    """One build; with ``floor``, then TextBlob ``.sentiment`` alone over its statement texts, in the same
+    process right after it, so both see the same machine (other programs come and go within minutes)."""
     from analysis.pipeline import build_corpus
 
     c0, t0 = _cpu_s(), time.perf_counter()
     r = build_corpus(paths, workers=workers, cache_dir=cache_dir)
     seconds, cpu = time.perf_counter() - t0, _cpu_s() - c0
     me, kids = _rss_mb()
-    if texts_out:
-        r.statements[["text", "quote", "kind"]].to_parquet(texts_out, index=False)
-    return {"seconds": seconds, "cpu_s": cpu, "articles": len(r.articles), "statements": len(r.statements),
-            "quotes": int((r.statements["kind"] == "quote").sum()) if len(r.statements) else 0,
-            "skipped": sum(1 for x in r.report if x.status == "skipped"), "rss_mb": me, "worker_rss_mb": kids}
+    out = {"seconds": seconds, "cpu_s": cpu, "articles": len(r.articles), "statements": len(r.statements),
+           "quotes": int((r.statements["kind"] == "quote").sum()) if len(r.statements) else 0,
+           "skipped": sum(1 for x in r.report if x.status == "skipped"), "rss_mb": me, "worker_rss_mb": kids}
+    if floor:
+        from textblob import TextBlob
 
-
-def child_floor(texts_parquet: str) -> dict:
-    import pandas as pd
-    from textblob import TextBlob
-
-    texts = pd.read_parquet(texts_parquet)["text"].astype(str).tolist()
-    TextBlob("A first call loads the lexicon.").sentiment
-    c0, t0 = _cpu_s(), time.perf_counter()
-    for t in texts:
-        TextBlob(t).sentiment
-    return {"seconds": time.perf_counter() - t0, "cpu_s": _cpu_s() - c0, "statements": len(texts)}
+        texts = r.statements["text"].astype(str).tolist()
+        del r
+        TextBlob("A first call loads the lexicon.").sentiment
+        c0, t0 = _cpu_s(), time.perf_counter()
+        for t in texts:
+            TextBlob(t).sentiment
+        out.update(floor_s=time.perf_counter() - t0, floor_cpu_s=_cpu_s() - c0, floor_statements=len(texts))
+    return out
 
 
 def child_gen_frames(n: int, out: str) -> dict:
@@ -342,7 +341,7 @@ def child_profile(paths: list[str], limit: int) -> dict:
             "calls": timer.calls, "build_ms_per_article": round(total * 1000 / n, 2)}
 
 
-CHILDREN = {"build": child_build, "floor": child_floor, "gen_frames": child_gen_frames, "dashboard": child_dashboard,
+CHILDREN = {"build": child_build, "gen_frames": child_gen_frames, "dashboard": child_dashboard,
             "profile": child_profile}
 
 
@@ -380,27 +379,25 @@ def bench_build(n: int, work: Path, workers: int | None, results: dict) -> None:
     t0 = time.perf_counter()
     write_corpus(n, corpus)
     _say(f"\n== Build, {n} synthetic articles (generated in {time.perf_counter() - t0:.1f} s) ==")
-    texts = str(work / f"texts-{n}.parquet")
-    one = run_child("build", paths=[str(corpus)], workers=1, cache_dir=None, texts_out=texts)
-    par = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=None, texts_out=None)
-    floor = run_child("floor", texts_parquet=texts)
+    one = run_child("build", paths=[str(corpus)], workers=1, cache_dir=None, floor=True)
+    par = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=None)
     cache = str(work / f"cache-{n}")
-    cold = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=cache, texts_out=None)
-    nochange = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=cache, texts_out=None)
+    cold = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=cache)
+    nochange = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=cache)
     new = max(1, n // 100)
     write_corpus(new, corpus, start=n)
-    grown = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=cache, texts_out=None)
+    grown = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=cache)
 
     cores = workers or os.cpu_count() or 1
     r = {
         "articles": one["articles"], "statements": one["statements"], "quotes": one["quotes"], "skipped": one["skipped"],
         "one_process_s": one["seconds"], "parallel_s": par["seconds"], "workers": cores,
-        "floor_s": floor["seconds"], "floor_statements": floor["statements"],
+        "floor_s": one["floor_s"], "floor_statements": one["floor_statements"],
         "cold_cache_s": cold["seconds"], "nochange_s": nochange["seconds"], "one_percent_s": grown["seconds"],
         "new_articles": new, "rss_mb": par["rss_mb"], "worker_rss_mb": par["worker_rss_mb"], "one_process_rss_mb": one["rss_mb"],
     }
     r["floor_ratio"] = r["one_process_s"] / r["floor_s"] if r["floor_s"] else float("nan")
-    r["floor_ratio_cpu"] = one["cpu_s"] / floor["cpu_s"] if floor["cpu_s"] else float("nan")
+    r["floor_ratio_cpu"] = one["cpu_s"] / one["floor_cpu_s"] if one["floor_cpu_s"] else float("nan")
     r["parallel_cpu_s"], r["one_process_cpu_s"] = par["cpu_s"], one["cpu_s"]
     r["speedup"] = r["one_process_s"] / r["parallel_s"]
     r["nochange_frac"] = r["nochange_s"] / r["parallel_s"]
@@ -413,7 +410,7 @@ def bench_build(n: int, work: Path, workers: int | None, results: dict) -> None:
     _say(f"  {cores} workers   : {r['parallel_s']:7.2f} s  {r['articles'] / r['parallel_s']:7.1f} articles/s  "
          f"{r['statements'] / r['parallel_s']:8.0f} statements/s  peak RSS {r['rss_mb']:.0f} MB main, "
          f"{r['worker_rss_mb']:.0f} MB largest worker")
-    _say(f"  TextBlob .sentiment alone, one process, same {r['floor_statements']} statement texts: {r['floor_s']:.2f} s "
+    _say(f"  TextBlob .sentiment alone, right after it in the same process, same {r['floor_statements']} statement texts: {r['floor_s']:.2f} s "
          f"({r['floor_statements'] / r['floor_s']:.0f} statements/s)")
     _say(f"  full build with an empty cache (writes it): {r['cold_cache_s']:.2f} s")
     _say(f"  ratio build / TextBlob floor (one process each) : {r['floor_ratio']:5.2f}x   target <= {TARGETS['floor_ratio']}x  "
@@ -469,6 +466,12 @@ def bench_profile(n: int, work: Path, results: dict) -> None:
         _say(f"  {label:<48} {ms:8.2f} ms/article  {100 * ms / total:5.1f} %")
 
 
+def _code_version() -> str:
+    """The package's fingerprint: figures from runs whose code changed in between do not compare."""
+    from analysis.distributed import code_fingerprint
+    return code_fingerprint()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--"]:  # ``python -m analysis bench -- --quick``
@@ -501,7 +504,8 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="rift-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     results: dict = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(), "system": platform.platform(),
-                                 "load_average": os.getloadavg(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}}
+                                 "load_average": os.getloadavg(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+                                 "code": _code_version()}}
     _say(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}; "
          f"load average at start {os.getloadavg()[0]:.2f}")
     if os.getloadavg()[0] > 0.5 * (os.cpu_count() or 1):
@@ -518,6 +522,8 @@ def main(argv: list[str] | None = None) -> int:
                 bench_dashboard(n, work, args.reps, results)
     finally:
         results["machine"]["load_average_end"] = os.getloadavg()
+        if _code_version() != results["machine"]["code"]:
+            _say("warning: the analysis package changed while the benchmark ran; rerun it for comparable figures")
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=1, default=str))
         if not args.keep:

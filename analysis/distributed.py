@@ -67,12 +67,20 @@ def _prepare_dataset(dataset: str) -> None:
             old.unlink()
 
 
-def process_batch(batch_no: int, items: list[tuple[int, RawArticle, Reference | None]], dataset: str | None) -> list[tuple[int, tuple]]:
-    """Run the per-article steps over one batch (on a worker); write its rows as one dataset part."""
+def process_batch(batch_no: int, items: list[tuple[int, RawArticle, Reference | None]], dataset: str | None,
+                  sentiment: str | None = None) -> list[tuple[int, tuple]]:
+    """Run the per-article steps over one batch (on a worker); write its rows as one dataset part.
+
+    ``sentiment``: the sentiment mode the client's build chose (a worker process does not share its state).
+    """
     import pandas as pd
 
     from analysis import schema
     from analysis.pipeline import _process_one
+    from analysis.scoring import set_sentiment_mode
+
+    if sentiment is not None:
+        set_sentiment_mode(sentiment)
 
     results = [(i, _process_one((raw, ref))) for i, raw, ref in items]
     # The dataset holds the first pass; articles dated again in the corpus pass (ref given) are not rewritten.
@@ -104,8 +112,11 @@ class DaskRunner:
     def __call__(self, todo: list[tuple[int, RawArticle, Reference | None]], workers: int | None) -> Iterator[tuple[int, tuple]]:
         from dask.distributed import as_completed
 
+        from analysis.scoring import sentiment_mode
+
         if not todo:
             return
+        mode = sentiment_mode()  # chosen by build_corpus for this corpus, before it calls the runner
         threads = max(1, sum(self.client.nthreads().values()))
         # Several batches per worker so a slow batch does not leave the others idle at the end.
         size = self.batch_size or max(4, min(128, len(todo) // (threads * 6) or 1))
@@ -115,13 +126,13 @@ class DaskRunner:
         self.next_batch += len(batches)
         futures = as_completed()
         for no, batch in _take(pending, window):
-            futures.add(self.client.submit(process_batch, no, batch, self.dataset, pure=False))
+            futures.add(self.client.submit(process_batch, no, batch, self.dataset, mode, pure=False))
         for fut in futures:
             for i, out in fut.result():
                 yield i, out
             fut.release()
             for no, batch in _take(pending, 1):
-                futures.add(self.client.submit(process_batch, no, batch, self.dataset, pure=False))
+                futures.add(self.client.submit(process_batch, no, batch, self.dataset, mode, pure=False))
 
 
 def _take(it: Iterator, n: int) -> list:
@@ -166,7 +177,7 @@ def check_workers(client) -> None:
 def build_with_dask(sources: Iterable[str | os.PathLike] | str | os.PathLike, out_dir: str | os.PathLike | None = None,
                     scheduler: str | None = None, *, client=None, n_workers: int | None = None, processes: bool = True,
                     dataset: str | os.PathLike | None = None, batch_size: int | None = None,
-                    cache_dir: str | os.PathLike | None = None, progress=None) -> BuildResult:
+                    cache_dir: str | os.PathLike | None = None, sentiment: str = "auto", progress=None) -> BuildResult:
     """Build the frames of ``sources`` on a Dask cluster; the result equals ``build_corpus(sources)``.
 
     ``scheduler``: address of a running scheduler (``tcp://host:8786``); None starts a ``LocalCluster`` of
@@ -174,7 +185,8 @@ def build_with_dask(sources: Iterable[str | os.PathLike] | str | os.PathLike, ou
     ``client``: an existing ``dask.distributed.Client`` to use instead.
     ``dataset``: where the per-article Parquet dataset goes (default ``<out_dir>/dataset``; None without
     ``out_dir``: no dataset). ``cache_dir``: the per-article cache of the local build (default: none, so
-    every article is processed on the cluster and the dataset is complete).
+    every article is processed on the cluster and the dataset is complete). ``sentiment``: as for
+    ``build_corpus`` (the mode it picks is sent to the workers with each batch).
     """
     if dataset is None and out_dir is not None:
         dataset = Path(out_dir) / "dataset"
@@ -187,7 +199,7 @@ def build_with_dask(sources: Iterable[str | os.PathLike] | str | os.PathLike, ou
         if dataset_s is not None:
             _prepare_dataset(dataset_s)
         runner = DaskRunner(client, dataset_s, batch_size)
-        return build_corpus(sources, cache_dir=cache_dir, progress=progress, runner=runner)
+        return build_corpus(sources, cache_dir=cache_dir, progress=progress, runner=runner, sentiment=sentiment)
     finally:
         if own:
             cluster = getattr(client, "_rift_own_cluster", None)

@@ -296,6 +296,8 @@ def link_stories(articles: list[dict], statements: list[dict], threshold: float 
         # Bucket by rare-ish tokens so large corpora do not compare every pair.
         buckets: dict[str, list[int]] = {}
         for k, (sig, _) in enumerate(items):
+            # Ties broken by the token itself: a frozenset's order changes with the process's hash seed, and the
+            # stories must not (the same corpus gives the same frames in every run, local or on Dask).
             for t in sorted(sig, key=len, reverse=True)[:3]:
                 buckets.setdefault(t, []).append(k)
         seen = set()

@@ -69,6 +69,25 @@ def test_the_workers_write_each_batch_as_a_part_of_a_parquet_dataset(on_dask):
     assert sorted(articles["article_id"]) == sorted(result.articles["article_id"])
 
 
+def test_the_sentiment_mode_the_build_picks_reaches_the_workers(corpus, tmp_path):
+    """A worker process has its own default mode; the one the build chose for this corpus travels with each batch."""
+    from analysis.document import RawArticle
+    from analysis.scoring import sentiment_mode, set_sentiment_mode
+
+    before = sentiment_mode()
+    try:
+        set_sentiment_mode("encoder")  # what a freshly started worker process would use
+        raw = RawArticle("one.txt", sorted(corpus.rglob("*.txt"))[1].read_text(encoding="utf-8"))
+        [(_, (_, _, rows, err))] = distributed.process_batch(0, [(0, raw, None)], None, "fast")
+        assert err is None
+        assert {r["sentiment_model"] for r in rows if r["sentiment_model"]} == {"tfidf-newsmtsc"}
+    finally:
+        set_sentiment_mode(before)
+    local_fast = build_corpus([corpus], workers=1, sentiment="fast")
+    result = build_with_dask([corpus], tmp_path, n_workers=2, processes=False, sentiment="fast")
+    assert_frame_equal(result.statements, local_fast.statements)
+
+
 def test_workers_running_another_version_stop_the_build(corpus, tmp_path, monkeypatch):
     monkeypatch.setattr(distributed, "_worker_fingerprint", lambda: "another-version")
     with pytest.raises(RuntimeError, match="another version of the analysis package"):
@@ -84,3 +103,19 @@ def test_the_command_line_builds_on_a_local_cluster_of_processes(corpus, local, 
     assert len(statements) == len(local.statements)
     assert sorted(statements["statement_id"]) == sorted(local.statements["statement_id"])
     assert (statements["tension"].fillna(9) == local.statements["tension"].fillna(9)).all()
+
+
+def test_every_run_links_the_same_stories_whatever_the_hash_seed(tmp_path):
+    """Each Dask worker and each build is its own process with its own string-hash seed; the corpus pass must
+    not depend on it, or two builds of one corpus (local, on Dask, or a rebuild) would differ."""
+    import subprocess
+    import sys
+
+    folder = write_corpus(150, tmp_path / "corpus", seed=2)
+    script = ("import sys; from analysis.pipeline import build_corpus; "
+              "r = build_corpus([sys.argv[1]], workers=1, sentiment='none'); "
+              "print(r.articles[['article_id', 'story_id', 'reference_evidence']].to_json())")
+    runs = [subprocess.run([sys.executable, "-c", script, str(folder)], capture_output=True, text=True, check=True,
+                           env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
+    assert runs[0] == runs[1]
+    assert '"story_id"' in runs[0]
