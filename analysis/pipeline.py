@@ -298,7 +298,7 @@ def link_stories(articles: list[dict], statements: list[dict], threshold: float 
         for k, (sig, _) in enumerate(items):
             # Ties broken by the token itself: a frozenset's order changes with the process's hash seed, and the
             # stories must not (the same corpus gives the same frames in every run, local or on Dask).
-            for t in sorted(sig, key=len, reverse=True)[:3]:
+            for t in sorted(sig, key=lambda t: (-len(t), t))[:3]:
                 buckets.setdefault(t, []).append(k)
         seen = set()
         for ids in buckets.values():
