@@ -67,16 +67,18 @@ def _cpu_s() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def child_build(paths: list[str], workers: int | None, cache_dir: str | None, floor: bool = False) -> dict:
+def child_build(paths: list[str], workers: int | None, cache_dir: str | None, floor: bool = False,
+                sentiment: str = "auto") -> dict:
     """One build; with ``floor``, then TextBlob ``.sentiment`` alone over its statement texts, in the same
     process right after it, so both see the same machine (other programs come and go within minutes)."""
     from analysis.pipeline import build_corpus
 
     c0, t0 = _cpu_s(), time.perf_counter()
-    r = build_corpus(paths, workers=workers, cache_dir=cache_dir)
+    r = build_corpus(paths, workers=workers, cache_dir=cache_dir, sentiment=sentiment)
     seconds, cpu = time.perf_counter() - t0, _cpu_s() - c0
     me, kids = _rss_mb()
-    out = {"seconds": seconds, "cpu_s": cpu, "articles": len(r.articles), "statements": len(r.statements),
+    from analysis.scoring import sentiment_mode
+    out = {"sentiment": sentiment_mode(), "seconds": seconds, "cpu_s": cpu, "articles": len(r.articles), "statements": len(r.statements),
            "quotes": int((r.statements["kind"] == "quote").sum()) if len(r.statements) else 0,
            "skipped": sum(1 for x in r.report if x.status == "skipped"), "rss_mb": me, "worker_rss_mb": kids}
     if floor:
@@ -251,7 +253,7 @@ class _StepTimer:
         return timed
 
 
-def child_profile(paths: list[str], limit: int) -> dict:
+def child_profile(paths: list[str], limit: int, sentiment: str = "auto") -> dict:
     """Per-step time over the first ``limit`` articles, one process (ms per article)."""
     import importlib
 
@@ -294,29 +296,26 @@ def child_profile(paths: list[str], limit: int) -> dict:
             if m is not None and m is not mod and getattr(m, attr, None) is fn:
                 setattr(m, attr, w)
                 patched.append((m, attr, fn))
-    # TextBlob sentiment, as scoring calls it.
+    # The sentiment model's predictions, as scoring calls them.
     try:
         import analysis.scoring as scoring
-        real_tb = scoring.TextBlob
+        real_model = scoring._model
 
-        class TimedBlob:
-            def __init__(self, text, *a, **k):
-                self._blob = real_tb(text, *a, **k)
+        def timed_model(mode):
+            model = real_model(mode)
+            if not getattr(model, "_bench_timed", False):
+                model.predict = timer.wrap(f"  sentiment model, {mode} (in score_statements)", model.predict)
+                model._bench_timed = True
+            return model
 
-            @property
-            def sentiment(self):
-                t0 = time.perf_counter()
-                try:
-                    return self._blob.sentiment
-                finally:
-                    label = "  TextBlob.sentiment (in score_statements)"
-                    timer.totals[label] = timer.totals.get(label, 0.0) + time.perf_counter() - t0
-                    timer.calls[label] = timer.calls.get(label, 0) + 1
-
-            def __getattr__(self, name):
-                return getattr(self._blob, name)
-
-        scoring.TextBlob = TimedBlob
+        scoring._model = timed_model
+    except (ImportError, AttributeError):
+        pass
+    # TextBlob sentiment, as scoring calls it (its cache cleared, so every distinct text is timed once).
+    try:
+        import analysis.scoring as scoring
+        scoring.textblob_sentiment.cache_clear()
+        scoring.textblob_sentiment = timer.wrap("  TextBlob sentiment (in score_statements)", scoring.textblob_sentiment)
     except (ImportError, AttributeError):
         pass
     try:
@@ -333,10 +332,11 @@ def child_profile(paths: list[str], limit: int) -> dict:
         files += sorted(x for x in p.rglob("*.txt")) if p.is_dir() else [p]
     files = [str(f) for f in files[:limit]]
     t0 = time.perf_counter()
-    r = pipeline.build_corpus(files, workers=1)
+    r = pipeline.build_corpus(files, workers=1, sentiment=sentiment)
     total = time.perf_counter() - t0
     n = max(1, len(r.articles))
-    return {"articles": len(r.articles), "statements": len(r.statements), "total_s": total,
+    from analysis.scoring import sentiment_mode
+    return {"sentiment": sentiment_mode(), "articles": len(r.articles), "statements": len(r.statements), "total_s": total,
             "ms_per_article": {k: round(v * 1000 / n, 2) for k, v in timer.totals.items()},
             "calls": timer.calls, "build_ms_per_article": round(total * 1000 / n, 2)}
 
@@ -372,21 +372,21 @@ def _mark(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
-def bench_build(n: int, work: Path, workers: int | None, results: dict) -> None:
+def bench_build(n: int, work: Path, workers: int | None, results: dict, sentiment: str = "auto") -> None:
     from analysis.synth import write_corpus
 
     corpus = work / f"corpus-{n}"
     t0 = time.perf_counter()
     write_corpus(n, corpus)
     _say(f"\n== Build, {n} synthetic articles (generated in {time.perf_counter() - t0:.1f} s) ==")
-    one = run_child("build", paths=[str(corpus)], workers=1, cache_dir=None, floor=True)
-    par = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=None)
+    one = run_child("build", paths=[str(corpus)], workers=1, cache_dir=None, floor=True, sentiment=sentiment)
+    par = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=None, sentiment=sentiment)
     cache = str(work / f"cache-{n}")
-    cold = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=cache)
-    nochange = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=cache)
+    cold = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=cache, sentiment=sentiment)
+    nochange = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=cache, sentiment=sentiment)
     new = max(1, n // 100)
     write_corpus(new, corpus, start=n)
-    grown = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=cache)
+    grown = run_child("build", paths=[str(corpus)], workers=workers, cache_dir=cache, sentiment=sentiment)
 
     cores = workers or os.cpu_count() or 1
     r = {
@@ -404,7 +404,9 @@ def bench_build(n: int, work: Path, workers: int | None, results: dict) -> None:
     r["one_percent_frac"] = r["one_percent_s"] / r["parallel_s"]
     results.setdefault("build", {})[str(n)] = r
 
-    _say(f"  {r['articles']} articles, {r['statements']} statements ({r['quotes']} quotes), {r['skipped']} skipped")
+    r["sentiment"] = one["sentiment"]
+    _say(f"  {r['articles']} articles, {r['statements']} statements ({r['quotes']} quotes), {r['skipped']} skipped; "
+         f"sentiment model: {r['sentiment']}")
     _say(f"  one process : {r['one_process_s']:7.2f} s  {r['articles'] / r['one_process_s']:7.1f} articles/s  "
          f"{r['statements'] / r['one_process_s']:8.0f} statements/s  peak RSS {r['one_process_rss_mb']:.0f} MB")
     _say(f"  {cores} workers   : {r['parallel_s']:7.2f} s  {r['articles'] / r['parallel_s']:7.1f} articles/s  "
@@ -453,14 +455,15 @@ def bench_dashboard(n: int, work: Path, reps: int, results: dict) -> None:
             _say(f"      dashboard.state.apply_filters: {af.get('error')}")
 
 
-def bench_profile(n: int, work: Path, results: dict) -> None:
+def bench_profile(n: int, work: Path, results: dict, sentiment: str = "auto") -> None:
     from analysis.synth import write_corpus
 
     corpus = work / f"profile-{n}"
     write_corpus(n, corpus, seed=11)
-    p = run_child("profile", paths=[str(corpus)], limit=n)
+    p = run_child("profile", paths=[str(corpus)], limit=n, sentiment=sentiment)
     results["profile"] = p
-    _say(f"\n== Where a build's time goes: {p['articles']} articles, one process, {p['build_ms_per_article']:.1f} ms/article ==")
+    _say(f"\n== Where a build's time goes: {p['articles']} articles, one process, sentiment model {p['sentiment']}, "
+         f"{p['build_ms_per_article']:.1f} ms/article ==")
     total = p["ms_per_article"].get("process_article (all steps)") or p["build_ms_per_article"]
     for label, ms in sorted(p["ms_per_article"].items(), key=lambda kv: -kv[1]):
         _say(f"  {label:<48} {ms:8.2f} ms/article  {100 * ms / total:5.1f} %")
@@ -487,6 +490,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-build", action="store_true", help="skip the build benchmarks")
     p.add_argument("--no-dashboard", action="store_true", help="skip the dashboard data path")
     p.add_argument("--profile", type=int, default=0, metavar="N", help="time each pipeline step over N articles")
+    p.add_argument("--sentiment", default="auto", choices=["auto", "encoder", "fast", "none"],
+                   help="sentiment model of the builds (default auto: as python -m analysis build)")
     p.add_argument("--reps", type=int, default=5, help="warm repetitions per page (median reported)")
     p.add_argument("--json", default=None, help="also write every figure to this JSON file")
     p.add_argument("--keep", default=None, help="keep the generated corpora and frames in this folder")
@@ -513,10 +518,10 @@ def main(argv: list[str] | None = None) -> int:
              "understate what an idle machine does. CPU-time ratios are printed beside them.")
     try:
         if args.profile:
-            bench_profile(args.profile, work, results)
+            bench_profile(args.profile, work, results, args.sentiment)
         if not args.no_build:
             for n in sizes:
-                bench_build(n, work, args.workers, results)
+                bench_build(n, work, args.workers, results, args.sentiment)
         if not args.no_dashboard:
             for n in dash_sizes:
                 bench_dashboard(n, work, args.reps, results)

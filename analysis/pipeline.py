@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import schema
 from .document import FileReport, RawArticle
-from .scoring import set_sentiment_mode
+from .scoring import SCORE_COLUMNS, set_sentiment_mode
 
 # Bump when the extraction changes: cached per-article results of other versions are not reused.
 PIPELINE_VERSION = "1"
@@ -73,6 +73,9 @@ class Reference:
     date: pd.Timestamp | None
     precision: str  # day | month | year | unknown
     evidence: str | None
+    # An article dated again with a borrowed reference keeps its first-pass scores (scoring.SCORE_COLUMNS per
+    # statement): only its dates change, and scoring is most of an article's cost.
+    scores: tuple | None = None
 
 
 def _fmt_date(ts: pd.Timestamp, precision: str) -> str:
@@ -158,7 +161,13 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
             "_target_span": span,  # for the sentiment model; removed by score_statements
         })
     _borrow_targets(rows)
-    score_statements(rows)
+    prior = reference_override.scores if reference_override is not None else None
+    if prior is not None and len(prior) == len(rows):
+        for r, kept in zip(rows, prior):
+            r.pop("_target_span", None)
+            r.update(kept)
+    else:
+        score_statements(rows)
 
     def fv(f):
         return None if f is None else (str(f.value) if f.value is not None else None)
@@ -300,23 +309,28 @@ def link_stories(articles: list[dict], statements: list[dict], threshold: float 
             # stories must not (the same corpus gives the same frames in every run, local or on Dask).
             for t in sorted(sig, key=lambda t: (-len(t), t))[:3]:
                 buckets.setdefault(t, []).append(k)
-        seen = set()
+        sigs = [sig for sig, _ in items]
+        sizes = [len(sig) for sig in sigs]
+        aids = [s["article_id"] for _, s in items]
+        n = len(items)
+        seen: set[int] = set()
         for ids in buckets.values():
             if len(ids) > 200:
                 continue
-            for x in range(len(ids)):
-                for y in range(x + 1, len(ids)):
-                    i, j = ids[x], ids[y]
-                    if (i, j) in seen:
+            for x, i in enumerate(ids):  # ids ascend: each pair once as (i, j), i < j
+                si, ai, ni = sigs[i], aids[i], sizes[i]
+                for j in ids[x + 1:]:
+                    key = i * n + j
+                    if key in seen:
                         continue
-                    seen.add((i, j))
-                    (si, a), (sj, b) = items[i], items[j]
-                    if a["article_id"] == b["article_id"]:
+                    seen.add(key)
+                    if ai == aids[j]:
                         continue
-                    if len(si & sj) / len(si | sj) >= threshold:
-                        parent[find(a["article_id"])] = find(b["article_id"])
-                        matches.setdefault(a["article_id"], []).append(b)
-                        matches.setdefault(b["article_id"], []).append(a)
+                    inter = len(si & sigs[j])
+                    if inter / (ni + sizes[j] - inter) >= threshold:  # Jaccard: |A ∪ B| = |A| + |B| - |A ∩ B|
+                        parent[find(ai)] = find(aids[j])
+                        matches.setdefault(ai, []).append(items[j][1])
+                        matches.setdefault(aids[j], []).append(items[i][1])
     out = {}
     # A story is named by its smallest article id (one pass; order-independent, so stable across builds).
     roots: dict[str, str] = {}
@@ -510,6 +524,12 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
     ``todo`` and yields ``(i, result)`` in any order; the default is a local process pool,
     ``analysis.distributed`` passes a Dask cluster.
     """
+    with _LocalRunner() as local:
+        return _build_corpus(paths, cache_dir=cache_dir, workers=workers, progress=progress, runner=runner or local,
+                             sentiment=sentiment)
+
+
+def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment) -> BuildResult:
     from .reader import iter_sources
 
     if paths is None:
@@ -559,7 +579,7 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
     total = len(raws)
     if progress:
         progress(done, total, "cached")
-    for i, out in (runner or _run)(todo, workers):
+    for i, out in runner(todo, workers):
         results[i] = out
         done += 1
         if progress and (done % 25 == 0 or done == total):
@@ -594,7 +614,8 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
             src_art = by_id[dated["article_id"]]
             ev = (f"same quotation as {src_art['source']} ({dated['speaker']}: “{dated['quote'][:60]}…”), "
                   f"dated {_fmt_date(dated['statement_date'], dated['date_precision'])} there ({dated['date_evidence']})")
-            redo.append((k, Reference(dated["statement_date"], dated["date_precision"], ev)))
+            scores = tuple({c: s[c] for c in SCORE_COLUMNS} for s in art_rows[k])
+            redo.append((k, Reference(dated["statement_date"], dated["date_precision"], ev, scores)))
     if redo:
         # Dated again with the borrowed reference: cached like the first pass (keyed by the reference too),
         # and run in parallel like it.
@@ -605,7 +626,7 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
             if hit is not None:
                 new_cache[redo_keys[k]] = redone[k] = hit
         todo = [(k, raws[art_index[k]], ref) for k, ref in redo if k not in redone]
-        for k, (_, art, rows, err) in (runner or _run)(todo, workers):
+        for k, (_, art, rows, err) in runner(todo, workers):
             if err:  # keep the first-pass result of an article that fails only with the borrowed date
                 continue
             new_cache[redo_keys[k]] = (art, rows)
@@ -673,6 +694,12 @@ def _load_frames(cache_dir: Path, manifest: str) -> tuple[BuildResult | None, Fi
     """The stored result when the inputs are unchanged, and a report line when the store is unreadable."""
     from .storage import read_pickle_checked
     path = _frames_file(cache_dir)
+    # The fingerprint sits in a small file of its own: when the inputs changed, the frames are not unpickled.
+    try:
+        if path.with_suffix(".key").read_text(encoding="utf-8") != manifest:
+            return None, None
+    except (OSError, UnicodeDecodeError):
+        return None, None
     stored, problem = read_pickle_checked(path)
     if problem is None and stored is not None and not (
             isinstance(stored, dict) and isinstance(stored.get("result"), BuildResult)):
@@ -686,9 +713,11 @@ def _load_frames(cache_dir: Path, manifest: str) -> tuple[BuildResult | None, Fi
 
 
 def _save_frames(cache_dir: Path, manifest: str, result: BuildResult) -> None:
-    from .storage import write_pickle_atomic
+    from .storage import atomic_write_bytes, write_pickle_atomic
+    path = _frames_file(cache_dir)
     try:
-        write_pickle_atomic(_frames_file(cache_dir), {"manifest": manifest, "result": result})
+        write_pickle_atomic(path, {"manifest": manifest, "result": result})
+        atomic_write_bytes(path.with_suffix(".key"), manifest.encode("utf-8"))
     except OSError:
         pass  # only the next no-change rebuild gets slower
 
@@ -698,28 +727,54 @@ def _redo_key(key: str, ref: Reference) -> str:
     return hashlib.sha256(f"{key}\0{when}\0{ref.precision}\0{ref.evidence}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
-def _run(todo: list[tuple[int, RawArticle, Reference | None]], workers: int | None):
-    if not todo:
-        return
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(todo) < 40:
-        for i, r, ref in todo:
-            yield i, _process_one((r, ref))
-        return
-    chunk = max(1, min(64, len(todo) // (workers * 8)))
-    done: set[int] = set()
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as ex:
-            for (i, _, _), out in zip(todo, ex.map(_process_one, [(r, ref) for _, r, ref in todo], chunksize=chunk)):
+class _LocalRunner:
+    """The default runner: a local process pool, kept for the whole build so that re-dating articles in the
+    corpus pass does not start (and warm up: imports, actor index, sentiment model) a second set of workers."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "_LocalRunner":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def __call__(self, todo: list[tuple[int, RawArticle, Reference | None]], workers: int | None):
+        if not todo:
+            return
+        workers = workers if workers is not None else (os.cpu_count() or 1)
+        # A few articles are not worth starting workers for; once the workers run, they take any number.
+        if workers <= 1 or (len(todo) < 40 and self._pool is None):
+            for i, r, ref in todo:
+                yield i, _process_one((r, ref))
+            return
+        chunk = max(1, min(64, len(todo) // (workers * 8)))
+        done: set[int] = set()
+        try:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=workers)
+            for (i, _, _), out in zip(todo, self._pool.map(_process_one, [(r, ref) for _, r, ref in todo], chunksize=chunk)):
                 done.add(i)
                 yield i, out
-    except BrokenProcessPool as exc:
-        # A worker died (killed for memory, a crash in native code): the build goes on without the articles it
-        # had not finished; they are reported, not cached, so the next build tries them again.
-        reason = f"extraction failed: a worker process died ({type(exc).__name__}); retried on the next build"
-        for i, r, _ in todo:
-            if i not in done:
-                yield i, (r.source, None, None, reason)
+        except BrokenProcessPool as exc:
+            # A worker died (killed for memory, a crash in native code): the build goes on without the articles it
+            # had not finished; they are reported, not cached, so the next build tries them again.
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            reason = f"extraction failed: a worker process died ({type(exc).__name__}); retried on the next build"
+            for i, r, _ in todo:
+                if i not in done:
+                    yield i, (r.source, None, None, reason)
+
+
+def _run(todo: list[tuple[int, RawArticle, Reference | None]], workers: int | None):
+    """``_LocalRunner`` for one batch of work."""
+    with _LocalRunner() as local:
+        yield from local(todo, workers)
 
 
 # The encoder scores about 100 statements a second per core; beyond this many articles the build takes the

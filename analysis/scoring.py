@@ -16,7 +16,7 @@ import math
 import os
 from functools import lru_cache
 
-from textblob import TextBlob
+from textblob.en import sentiment as _pattern_sentiment
 
 SENTIMENT_MODES = ("encoder", "fast", "none")
 # Share of the model's sentiment a cue-less statement takes as tension, and the confidence it needs:
@@ -46,6 +46,20 @@ def _model(mode: str):
 
 _LABELS = {-1: "negative", 0: "neutral", 1: "positive"}
 
+# What score_statements writes; none of it depends on the statement's date, so a statement dated again
+# with a borrowed reference keeps its scores.
+SCORE_COLUMNS = ("direction", "polarity", "subjectivity", "sentiment", "sentiment_label", "sentiment_prob",
+                 "sentiment_model", "tension", "cues")
+
+
+@lru_cache(maxsize=32768)
+def textblob_sentiment(text: str) -> tuple[float, float]:
+    """``TextBlob(text).sentiment`` as (polarity, subjectivity): the function it calls, without building a
+    blob (which tokenises and lower-cases the text for nothing) and a namedtuple class per call; that
+    wrapping cost as much as the analysis. Cached: syndicated stories repeat whole statements."""
+    polarity, subjectivity = _pattern_sentiment(text)
+    return float(polarity), float(subjectivity)
+
 
 def score_statements(rows: list[dict]) -> None:
     """Fill polarity, subjectivity, direction, sentiment, tension and cues in place."""
@@ -54,9 +68,7 @@ def score_statements(rows: list[dict]) -> None:
     for r in rows:
         r["direction"] = statement_direction(r["speaker_side"], r["target_sides"]) if r["speaker_side"] else None
         words = r["quote"] if r["kind"] == "quote" and r["quote"] else r["text"]
-        s = TextBlob(words).sentiment
-        r["polarity"] = float(s.polarity)
-        r["subjectivity"] = float(s.subjectivity)
+        r["polarity"], r["subjectivity"] = textblob_sentiment(words)
         r["sentiment"] = r["sentiment_label"] = r["sentiment_prob"] = r["sentiment_model"] = None
 
     span_of = {id(r): r.pop("_target_span", None) for r in rows}

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .phrases import PhraseMatcher
 from .quotes import is_statement_quote
 from .segment import Unit
 
@@ -50,16 +51,18 @@ def _inflections(base: str) -> list[str]:
     return sorted(forms)
 
 
-@lru_cache(maxsize=1)
-def speech_verb_re() -> re.Pattern:
+def speech_verb_forms() -> list[str]:
+    """Every form of every speech verb and phrase in speech.toml ("said", "says", "pointed out", ...)."""
     d = _data()["verbs"]
     forms: set[str] = set(d["irregular"])
     for b in d["base"]:
         forms.update(_inflections(b))
-    words = sorted(forms, key=len, reverse=True)
-    phrasal = sorted(d["phrasal"], key=len, reverse=True)
-    alt = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrasal) + "|" + "|".join(words)
-    return re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
+    return sorted(forms | set(d["phrasal"]))
+
+
+@lru_cache(maxsize=1)
+def speech_verbs() -> PhraseMatcher:
+    return PhraseMatcher(speech_verb_forms())
 
 
 @lru_cache(maxsize=1)
@@ -71,17 +74,14 @@ def _need_complement() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def according_to_re() -> re.Pattern:
-    d = _data()["according_to"]
-    alt = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(d["phrases"], key=len, reverse=True) if p != "per")
-    return re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
+def according_to_phrases() -> PhraseMatcher:
+    # "per" alone is too often not a source ("per cent", "per day")
+    return PhraseMatcher(p for p in _data()["according_to"]["phrases"] if p != "per")
 
 
 @lru_cache(maxsize=1)
-def pronoun_source_re() -> re.Pattern:
-    d = _data()["according_to"]["pronoun_phrases"]
-    alt = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in d)
-    return re.compile(rf"\b(?:{alt})\b", re.IGNORECASE)
+def pronoun_source_phrases() -> PhraseMatcher:
+    return PhraseMatcher(_data()["according_to"]["pronoun_phrases"])
 
 
 @lru_cache(maxsize=1)
@@ -264,7 +264,7 @@ class SpeakerResolver:
                 if m.actor is not None and m.actor.kind == "person" and m.actor not in context:
                     context.append(m.actor)
             self.mentions.append(found)
-        verb_re = speech_verb_re()
+        verb_re = speech_verbs()
         for i, u in enumerate(units):
             masked = self.masked[i]
             # Mentions inside quotations are content, not the frame: drop them for speaker search.
@@ -284,8 +284,8 @@ class SpeakerResolver:
                 if word in _need_complement() and not re.match(r"\s*(?:that|whether|for|on|,|:|\s*$)", after) and not any(q.start - 1 >= b and q.start - 1 - b < 6 for q in u.quotes):
                     continue
                 verbs.append((a, b, word))
-            acc = [(u.start + m.start(), u.start + m.end()) for m in according_to_re().finditer(masked)]
-            pro_src = [(u.start + m.start(), u.start + m.end()) for m in pronoun_source_re().finditer(masked)]
+            acc = [(u.start + m.start(), u.start + m.end()) for m in according_to_phrases().finditer(masked)]
+            pro_src = [(u.start + m.start(), u.start + m.end()) for m in pronoun_source_phrases().finditer(masked)]
             has_speech = bool(verbs or acc or pro_src or re.search(r":\s*$", masked[: (u.quotes[0].start - 1 - u.start) if u.quotes else 0]))
             # A quotation that is the whole sentence is somebody's words however short ("'Nobody came.'")
             standalone = bool(u.quotes) and not masked.strip(" \t\n.,;:!?—–-\"“”‘’'«»„")

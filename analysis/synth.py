@@ -336,7 +336,18 @@ class _Writer:
         fresh = [k for k in range(len(b["background"])) if k not in self.used_background]
         picked = self.rng.sample(fresh, min(n, len(fresh))) or [0]
         self.used_background.update(picked)
-        return " ".join(_cap(_fill(b["background"][k], slots)) for k in picked)
+        out = []
+        for k in picked:
+            # Numbers, days and openers vary, so that, as in real news, background sentences rarely repeat word
+            # for word (a corpus of repeated sentences would flatter every cache keyed by text).
+            slots.update({"num": self.rng.randint(2, 95), "num_small": self.rng.randint(2, 9),
+                          "num_big": f"{self.rng.randint(2, 60) * 500:,}", "month": self.rng.choice(MONTHS),
+                          "weekday": self.rng.choice(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]),
+                          "place": self.rng.choice(b["places"])})
+            opener = _fill(self.rng.choice(b["background_openers"]), slots)
+            sentence = _fill(b["background"][k], slots)
+            out.append(opener + sentence if opener else _cap(sentence))
+        return " ".join(out)
 
 
 def _published_line(rng: random.Random, ts: datetime) -> str:

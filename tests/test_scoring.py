@@ -57,3 +57,22 @@ def test_newsmtsc_table_reproduces_textblob_and_ranks_the_fast_model_above_it():
     assert abs(rows[("TextBlob (sign of polarity)", "rw")]["macro_f1"] - 42.3) < 0.5  # the published baseline
     assert abs(rows[("TextBlob (sign of polarity)", "mt")]["macro_f1"] - 39.8) < 0.5
     assert rows[("tfidf-newsmtsc", "rw")]["macro_f1"] > rows[("TextBlob (sign of polarity)", "rw")]["macro_f1"] + 10
+
+
+def test_polarity_is_textblobs_own_value():
+    from hypothesis import given, settings, strategies as st
+    from textblob import TextBlob
+
+    from analysis.scoring import textblob_sentiment
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.sampled_from(["not", "very", "good", "bad", "terrible", "!", "Moscow", "hardly", "great", "?",
+                                     "unacceptable", "friendly", ":)", "never", "\n", "“", "excellent", "SAD"]),
+                    max_size=25))
+    def same(words):
+        text = " ".join(words)
+        s = TextBlob(text).sentiment
+        assert textblob_sentiment(text) == (s.polarity, s.subjectivity)
+
+    same()
+    assert textblob_sentiment("A terrible, unacceptable betrayal.")[0] < 0 < textblob_sentiment("A great friend.")[0]
