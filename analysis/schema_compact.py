@@ -92,7 +92,7 @@ def involves(df: pd.DataFrame, column: str, list_column: str, wanted: Iterable[s
     matches rows where ``column`` is null.
     """
     wanted = set(wanted)
-    own = df[column].isin(wanted).fillna(False).to_numpy(dtype=bool)
+    own = df[column].isin(wanted).fillna(False).to_numpy(dtype=bool, copy=True)
     if unknown is not None and unknown in wanted:
         own |= df[column].isna().to_numpy()
     return own | _list_hits(df[list_column], wanted)

@@ -21,6 +21,8 @@ from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 
+from analysis.schema_compact import involves, text_match
+
 BASES = ("statement", "published")
 BASIS_COLUMN = {"statement": "statement_date", "published": "published"}
 KINDS = ("quote", "reported", "narrative")
@@ -180,15 +182,6 @@ class Filters:
         return urlencode(sorted(self.to_params().items()), doseq=True)
 
 
-def _involves(statements: pd.DataFrame, column: str, list_column: str, wanted: tuple[str, ...]) -> pd.Series:
-    wanted_set = set(wanted)
-    own = statements[column].isin(wanted_set).fillna(False).astype(bool)
-    if UNKNOWN in wanted_set:
-        own = own | statements[column].isna()
-    listed = statements[list_column].map(lambda v: bool(wanted_set.intersection(v)) if v is not None and not isinstance(v, float) else False)
-    return own | listed.astype(bool)
-
-
 def apply_filters(statements: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """Statements that pass the filters.
 
@@ -198,6 +191,8 @@ def apply_filters(statements: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """
     if statements.empty:
         return statements
+    # The actor, side and text filters are analysis.schema_compact's vectorised ones: the same answer on the
+    # frames as built and on the compact ones, and fast at a million statements.
     keep = pd.Series(True, index=statements.index)
     if f.start or f.end:
         dates = statements[f.date_column]
@@ -207,9 +202,9 @@ def apply_filters(statements: pd.DataFrame, f: Filters) -> pd.DataFrame:
         if f.end:
             keep &= dates < pd.Timestamp(f.end, tz="UTC") + pd.Timedelta(days=1)
     if f.actors:
-        keep &= _involves(statements, "speaker", "targets", f.actors)
+        keep &= involves(statements, "speaker", "targets", f.actors, unknown=UNKNOWN)
     if f.sides:
-        keep &= _involves(statements, "speaker_side", "target_sides", f.sides)
+        keep &= involves(statements, "speaker_side", "target_sides", f.sides, unknown=UNKNOWN)
     if f.directions:
         keep &= statements["direction"].isin(set(f.directions)).fillna(False).astype(bool)
     if f.outlets:
@@ -220,15 +215,7 @@ def apply_filters(statements: pd.DataFrame, f: Filters) -> pd.DataFrame:
     if f.kinds:
         keep &= statements["kind"].isin(set(f.kinds)).fillna(False).astype(bool)
     if f.text:
-        haystack = (
-            statements["text"].fillna("")
-            + " \u2063 "
-            + statements["speaker"].fillna("")
-            + " \u2063 "
-            + statements["outlet"].fillna("")
-        ).str.lower()
-        for word in f.text.lower().split():
-            keep &= haystack.str.contains(word, regex=False)
+        keep &= text_match(statements, f.text.split())
     return statements[keep.to_numpy()]
 
 

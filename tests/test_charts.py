@@ -320,3 +320,20 @@ def test_a_second_sidecar_is_kept_but_flagged(tmp_path):
     second = data.save_uploads([("sources.csv", b"file,outlet\nb.txt,Vanadzor Post\n")], folder=tmp_path, max_mb=1)
     assert second[0].stored_as == "sources-2.csv" and "sidecar" in second[0].reason
     assert (tmp_path / "sources.csv").read_bytes().endswith(b"Gyumri Courier\n")
+
+
+def test_apply_filters_gives_the_same_rows_on_compact_frames(corpus):
+    """The dashboard may hold a million statements in the compact form; every filter answers the same there."""
+    from analysis.schema_compact import compact_statements
+
+    _, statements = corpus
+    lean = compact_statements(statements)
+    speaker = statements["speaker"].dropna().iloc[0]
+    side = statements["speaker_side"].dropna().iloc[0]
+    cases = [state.Filters(actors=("Finland", speaker)), state.Filters(sides=(side, state.UNKNOWN)),
+             state.Filters(outlets=(state.UNKNOWN,)), state.Filters(text="helsinki FAILED"),
+             state.Filters(start=dt.date(2024, 1, 1), kinds=("quote",)), state.Filters(actors=(state.UNKNOWN,))]
+    for f in cases:
+        plain = state.apply_filters(statements, f)["statement_id"].tolist()
+        assert plain != statements["statement_id"].tolist() or f.actors == (state.UNKNOWN,)
+        assert state.apply_filters(lean, f)["statement_id"].tolist() == plain, f
