@@ -110,9 +110,22 @@ class Lexicon:
             for p in _prefixes(body):
                 table.setdefault(p, set()).add(i)
         self.prefix_table = {k: tuple(sorted(v)) for k, v in table.items()}
+        self._candidates: dict[str, tuple[int, ...]] = {}
         breaks = "|".join(re.escape(w) for w in mk.get("clause_breaks", []))
         self.clause_re = re.compile(r"[,;:.!?()\[\]\"]|\s[-–—]+\s" + (rf"|\b(?:{breaks})\b" if breaks else ""), re.IGNORECASE)
         self.sentence_re = re.compile(r"[.!?;]+(?=\s|$)|\.{3}")
+
+    def candidates(self, key: str) -> tuple[int, ...]:
+        """The patterns (file order) that can match at a word starting with ``key``; memoised, since a
+        corpus has a few thousand distinct word starts and this runs at every word."""
+        got = self._candidates.get(key)
+        if got is None:
+            table = self.prefix_table
+            lists = [table[k] for k in {key[:j] for j in range(len(key) + 1)} if k in table]
+            got = () if not lists else lists[0] if len(lists) == 1 else tuple(sorted(set().union(*lists)))
+            if len(self._candidates) < 100_000:
+                self._candidates[key] = got
+        return got
 
 
 _PREFIX_LEN = 3
@@ -225,7 +238,7 @@ _WORD_START = re.compile(r"(?<![\w'-])\w")
 def _scan(norm: str, lex: Lexicon) -> list[_Hit]:
     """Cues and markers left to right, non-overlapping; at each word the first pattern
     (in file order) that matches wins."""
-    table = lex.prefix_table
+    candidates_at = lex.candidates
     hits: list[_Hit] = []
     free = 0
     for w in _WORD_START.finditer(norm):
@@ -233,12 +246,7 @@ def _scan(norm: str, lex: Lexicon) -> list[_Hit]:
         if p < free:
             continue
         # lower-case per word, not the whole text: lower() can change a text's length
-        key = norm[p:p + _PREFIX_LEN].lower()[:_PREFIX_LEN]
-        lists = [table[k] for k in {key[:j] for j in range(len(key) + 1)} if k in table]
-        if not lists:
-            continue
-        candidates = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
-        for i in candidates:
+        for i in candidates_at(norm[p:p + _PREFIX_LEN].lower()[:_PREFIX_LEN]):
             m = lex.patterns[i].match(norm, p)
             if m:
                 hits.append(_Hit(p, m.end(), m.group(), lex.entries[i]))

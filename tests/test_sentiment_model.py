@@ -25,10 +25,12 @@ from analysis.sentiment_model import (  # noqa: E402
     mark_target,
 )
 
-# Macro-F1 reached by the shipped files (docs/sentiment_model.md); the tests
-# fail if a rebuilt model scores more than half a point below them.
-ENCODER_RW_SAMPLE_F1 = 82.75  # on the fixed 400-pair sample (seed 0) of rw test
-FAST_RW_F1 = 61.36  # on all 803 pairs of rw test
+# Quality is checked on the dev splits against the figures each model records
+# in its own json file (the numbers its choices were made on); the test-split
+# figures are only reported (docs/sentiment_model.md), never asserted here, so
+# that nothing is ever tuned to pass a test-split threshold.
+ENCODER_META = json.loads((DEFAULT_DIR / "encoder.json").read_text(encoding="utf-8"))
+FAST_META = json.loads((DEFAULT_DIR / "fast.json").read_text(encoding="utf-8"))
 
 
 def span_of(sentence: str, mention: str) -> tuple[int, int]:
@@ -61,6 +63,11 @@ def encoder() -> SentimentModel:
 @pytest.fixture(scope="module")
 def fast() -> SentimentModel:
     return SentimentModel.load(mode="fast")
+
+
+@pytest.fixture(scope="module")
+def raw_encoder() -> SentimentModel:
+    return SentimentModel.load(mode="encoder", threads=2, calibrated=False)
 
 
 def predict_cases(model, cases):
@@ -173,16 +180,48 @@ def test_shipped_files_fit_in_git():
     assert total <= 50 * 2**20
 
 
-def test_fast_model_macro_f1_on_newsmtsc_rw_test(fast):
-    result = evaluate_newsmtsc(fast, "rw")
-    assert result["n"] == 803
-    assert result["macro_f1"] >= FAST_RW_F1 - 0.5
+def test_fast_model_reproduces_its_recorded_dev_scores(fast):
+    for split in ("rw", "mt"):
+        result = evaluate_newsmtsc(fast, split, "dev")
+        assert result["macro_f1"] >= FAST_META["dev_macro_f1"][split] - 0.5
 
 
-def test_encoder_macro_f1_on_a_fixed_sample_of_newsmtsc_rw_test(encoder):
-    # The full test splits are scored in docs/sentiment_model.md; 400 pairs keep this quick.
+def test_shipped_encoder_reproduces_its_recorded_dev_scores(encoder):
+    # The calibration was adopted because it beat the raw encoder by at least
+    # half a point of mean dev macro-F1; the shipped files must still do so.
+    calibration = ENCODER_META["calibration"]
+    assert calibration["chosen_on"] == "dev"
+    assert calibration["dev_after"]["mean"] >= calibration["dev_before"]["mean"] + 0.5
     started = time.perf_counter()
-    result = evaluate_newsmtsc(encoder, "rw", limit=400, seed=0)
-    assert result["n"] == 400
-    assert result["macro_f1"] >= ENCODER_RW_SAMPLE_F1 - 0.5
+    scores = {split: evaluate_newsmtsc(encoder, split, "dev") for split in ("rw", "mt")}
+    assert {split: r["n"] for split, r in scores.items()} == {"rw": 343, "mt": 442}
+    for split, result in scores.items():
+        assert abs(result["macro_f1"] - calibration["dev_after"][split]) <= 0.5
     assert time.perf_counter() - started < 60
+
+
+def test_calibrated_encoder_is_the_renormalised_biased_mix_of_both_models(encoder, raw_encoder, fast):
+    calibration = ENCODER_META["calibration"]
+    w, bias = calibration["encoder_weight"], np.asarray(calibration["bias"])
+    cases = NEGATIVE + POSITIVE + NEUTRAL
+    sentences, spans = [s for s, _ in cases], [span_of(s, m) for s, m in cases]
+    mixed = w * raw_encoder.predict_proba(sentences, spans) + (1 - w) * fast.predict_proba(sentences, spans)
+    expected = mixed * np.exp(bias)
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(encoder.predict_proba(sentences, spans), expected, atol=1e-5)
+
+
+def test_the_name_says_whether_the_encoder_is_calibrated(encoder, raw_encoder):
+    # Frames record the name in `sentiment_model`: a reader must be able to tell the two apart.
+    assert encoder.name == ENCODER_META["name"] != raw_encoder.name
+    assert raw_encoder.name == ENCODER_META["calibration"]["base_name"]
+    assert encoder.name.startswith(raw_encoder.name)
+
+
+def test_calibration_refuses_a_fast_model_it_was_not_chosen_with(tmp_path):
+    for f in DEFAULT_DIR.iterdir():
+        if f.is_file() and f.name != "fast.json":
+            (tmp_path / f.name).symlink_to(f)
+    (tmp_path / "fast.json").write_text(json.dumps(dict(FAST_META, name="tfidf-retrained-elsewhere")))
+    with pytest.raises(ValueError, match="calibration was chosen with"):
+        SentimentModel.load(tmp_path, mode="encoder")
