@@ -344,7 +344,8 @@ def direction_groups(directions, merge: dict[str, str] | None = None):
     if isinstance(directions, pd.Series):
         codes, uniques = pd.factorize(directions)
         mapped = np.array([one(u) for u in uniques] + [None], dtype=object)
-        return pd.Series(mapped[codes], index=directions.index, name=directions.name, dtype=directions.dtype)
+        dtype = "string" if isinstance(directions.dtype, pd.CategoricalDtype) else directions.dtype  # new labels
+        return pd.Series(mapped[codes], index=directions.index, name=directions.name, dtype=dtype)
     return [one(d) for d in directions]
 
 

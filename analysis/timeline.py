@@ -23,7 +23,7 @@ def key_events(statements: pd.DataFrame, articles: pd.DataFrame | None = None, m
     rows = []
     for (date, prec), g in s.groupby(["statement_date", "date_precision"], sort=True):
         # one event per speaker (or per narration) and date; the first telling labels it
-        for who, gg in g.groupby(g["speaker"].fillna(""), sort=False):
+        for who, gg in g.groupby(g["speaker"].astype("string").fillna(""), sort=False):  # may be categorical
             first = gg.iloc[0]
             text = re.sub(r"\s+", " ", str(first["text"])).strip()
             label = (f"{who}: " if who else "") + (text if len(text) <= max_label else text[: max_label - 1] + "…")

@@ -231,8 +231,8 @@ def speaker_target_matrix(statements: pd.DataFrame, top_speakers: int = 12, top_
     pairs = _explode_targets(statements)
     if pairs.empty:
         return empty_figure("No statements with both a speaker and a target for these filters.")
-    speakers = pairs["speaker"].value_counts().head(top_speakers).index.tolist()
-    targets = pairs["target"].value_counts().head(top_targets).index.tolist()
+    speakers = pairs["speaker"].value_counts().loc[lambda c: c > 0].head(top_speakers).index.tolist()
+    targets = pairs["target"].value_counts().loc[lambda c: c > 0].head(top_targets).index.tolist()
     pairs = pairs[pairs["speaker"].isin(speakers) & pairs["target"].isin(targets)]
     agg = pairs.groupby(["speaker", "target"]).agg(mean=("tension", "mean"), n=("statement_id", "nunique")).reset_index()
     z = agg.pivot(index="speaker", columns="target", values="mean").reindex(index=speakers[::-1], columns=targets)
@@ -264,7 +264,7 @@ def top_speakers(statements: pd.DataFrame, top: int = 15) -> go.Figure:
                   mean=("tension", "mean"), side=("speaker_side", lambda v: v.dropna().mode().iat[0] if v.notna().any() else None))
              .sort_values(["n", "mean"], ascending=[False, False]).head(top).iloc[::-1].reset_index())
     fig = go.Figure()
-    for side, g in agg.groupby(agg["side"].fillna("side unknown"), sort=False):
+    for side, g in agg.groupby(agg["side"].astype("string").fillna("side unknown"), sort=False):
         fig.add_trace(go.Bar(
             x=g["n"], y=[esc(x) for x in g["speaker"]], orientation="h", name=esc(side),
             marker_color=theme.side_color(None if side == "side unknown" else side),

@@ -18,14 +18,14 @@ def main() -> None:
     st.title("Actors")
     st.caption("Who said what about whom. Speakers are people or institutions the text names; targets are the actors a statement is about.")
 
-    all_speakers = ctx.all_statements["speaker"].dropna().value_counts()
+    all_speakers = ctx.all_statements["speaker"].dropna().value_counts().loc[lambda c: c > 0]  # categoricals list unused values too
     default_pick = all_speakers.head(3).index.tolist()
     state.page_param("pick", default_pick, parse=_list_param)
     state.page_param("card", "", parse=lambda vs: vs[-1])
     state.page_param("afreq", "M", parse=lambda vs: vs[-1] if vs[-1] in FREQS else "M")
 
     s = ctx.statements
-    speakers = s["speaker"].dropna().value_counts()
+    speakers = s["speaker"].dropna().value_counts().loc[lambda c: c > 0]
     if speakers.empty:
         ui.empty("No attributed statements match these filters.")
         return
@@ -85,8 +85,8 @@ def main() -> None:
     state.page_param("card", card_options[0])  # the first actor is the default: leave it out of the URL
     who = st.selectbox("Actor", card_options, key="card")
     mine = s[s["speaker"] == who]
-    sides = mine["speaker_side"].dropna().value_counts()
-    roles = mine["speaker_role"].dropna().value_counts()
+    sides = mine["speaker_side"].dropna().value_counts().loc[lambda c: c > 0]
+    roles = mine["speaker_role"].dropna().value_counts().loc[lambda c: c > 0]
     quotes = mine[mine["kind"] == "quote"]
     dates = mine["statement_date"].dropna()
     targets = pd.Series([t for v in mine["targets"] for t in (list(v) if v is not None else [])], dtype="object")
