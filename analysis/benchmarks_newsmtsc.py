@@ -1,7 +1,14 @@
 """`python -m analysis evaluate --newsmtsc`: sentiment on the NewsMTSC test splits, from the shipped files."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
+
+# The figures the dashboard's method page shows, written by ``python -m analysis evaluate --newsmtsc --write``
+# from the shipped files; tests/test_sentiment_model.py recomputes them, so they cannot drift from the models.
+RECORDED = Path(__file__).parent / "data" / "sentiment_model" / "benchmark.json"
 
 
 def newsmtsc_table(modes=("fast", "encoder")) -> list[dict]:
@@ -24,8 +31,25 @@ def newsmtsc_table(modes=("fast", "encoder")) -> list[dict]:
     return rows
 
 
-def print_newsmtsc() -> None:
+def write_recorded(rows: list[dict], path: Path = RECORDED) -> None:
+    from .storage import atomic_write_bytes
+    doc = {"benchmark": "NewsMTSC test splits (rw: real-world, mt: multi-target), one row per sentence-target pair",
+           "command": "python -m analysis evaluate --newsmtsc --write", "rows": rows}
+    atomic_write_bytes(path, (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def recorded_table(path: Path = RECORDED) -> list[dict]:
+    """The recorded figures (empty when the file is missing)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["rows"]
+    except (OSError, ValueError, KeyError):
+        return []
+
+
+def print_newsmtsc(write: bool = False) -> None:
     rows = newsmtsc_table()
+    if write:
+        write_recorded(rows)
     print("NewsMTSC test splits (one row per sentence–target pair; macro-F1 / accuracy, %)")
     print(f"{'model':<30} {'rw':>16} {'mt':>16}")
     for name in dict.fromkeys(r["model"] for r in rows):

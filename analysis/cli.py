@@ -58,7 +58,7 @@ def cmd_evaluate(args) -> int:
 
     if args.newsmtsc:
         from .benchmarks_newsmtsc import print_newsmtsc
-        print_newsmtsc()
+        print_newsmtsc(write=args.write)
         if not args.source and not args.gold:
             return 0
     src = Path(args.source) if args.source else SEEDS
@@ -129,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("source", nargs="?", help="corpus folder (default: seeds/)")
     e.add_argument("--gold", default=None, help="gold JSON (default: the shipped seeds gold)")
     e.add_argument("--newsmtsc", action="store_true", help="also score sentiment on the NewsMTSC test splits")
+    e.add_argument("--write", action="store_true", help="with --newsmtsc: record the figures for the dashboard's method page")
     t = sub.add_parser("tension", help="print the tension index over time")
     t.add_argument("sources", nargs="*")
     t.add_argument("--by", default="direction", choices=["direction", "speaker", "speaker_side", "outlet", "none"])

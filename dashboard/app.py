@@ -45,6 +45,9 @@ try:
 except engine.EngineMissing as exc:
     st.error(f"The analysis engine is not installed, so there is nothing to show yet: {exc}")
     st.stop()
+except data.FramesUnreadable as exc:
+    st.error(f"RIFT_FRAMES_DIR names a build this dashboard cannot show: {exc}", icon=":material/error:")
+    st.stop()
 
 options = ui.options_for(corpus.statements, corpus.key)
 filters = state.sidebar_filters(options)
@@ -53,6 +56,7 @@ share_box = st.sidebar.container()
 st.sidebar.caption(
     f"Corpus: {len(corpus.articles)} articles, {len(corpus.statements)} statements"
     + (f" · built {corpus.built_at:%Y-%m-%d %H:%M} UTC" if corpus.built_at is not None else "")
+    + (" · a finished build (RIFT_FRAMES_DIR)" if corpus.extra.get("frames_dir") else "")
 )
 
 page.run()

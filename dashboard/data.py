@@ -44,6 +44,53 @@ def cache_root() -> Path:
     return Path(os.environ.get("RIFT_CACHE_DIR") or ROOT / "data" / "cache")
 
 
+def frames_dir() -> Path | None:
+    """A finished build to show instead of building the seeds and uploads (``RIFT_FRAMES_DIR``): the ``--out``
+    folder of ``python -m analysis build``, local or ``--engine dask``, with articles.parquet and statements.parquet."""
+    value = os.environ.get("RIFT_FRAMES_DIR")
+    return Path(value).expanduser() if value else None
+
+
+class FramesUnreadable(Exception):
+    """The build folder named by RIFT_FRAMES_DIR cannot be shown; the message names the folder and the reason."""
+
+
+def frames_key(folder: Path) -> str:
+    """Changes when the build in ``folder`` is rewritten (name, size and modification time of its frames)."""
+    h = hashlib.sha256(str(folder.resolve()).encode())
+    for name in ("articles.parquet", "statements.parquet", "build_report.json"):
+        try:
+            st_ = (folder / name).stat()
+        except OSError:
+            continue
+        h.update(f"{name}:{st_.st_size}:{st_.st_mtime_ns}".encode())
+    return "build-" + h.hexdigest()[:16]
+
+
+def read_build_output(folder: Path) -> Corpus:
+    """The frames of a finished build, with its per-file report."""
+    missing = [n for n in ("articles.parquet", "statements.parquet") if not (folder / n).is_file()]
+    if missing:
+        raise FramesUnreadable(f"{folder}: no {' or '.join(missing)} here (is it the --out folder of a build?)")
+    try:
+        articles = pd.read_parquet(folder / "articles.parquet")
+        statements = pd.read_parquet(folder / "statements.parquet")
+        articles, statements = _restore_dtypes(articles, statements)
+    except Exception as exc:  # noqa: BLE001 - shown to the user with the folder and the reason
+        raise FramesUnreadable(f"{folder}: the frames cannot be read ({type(exc).__name__}: {exc})") from None
+    rows = []
+    try:
+        files = json.loads((folder / "build_report.json").read_text(encoding="utf-8")).get("files", [])
+        rows = [{"file": str(r.get("file", "")), "status": str(r.get("status", "")), "reason": str(r.get("reason") or ""),
+                 "articles": int(r.get("articles") or 0)} for r in files if isinstance(r, dict)]
+    except (OSError, ValueError, AttributeError, TypeError):
+        pass  # the report is optional: the frames are what the pages show
+    report = pd.DataFrame(rows, columns=list(REPORT_COLUMNS)).astype(
+        {"file": "string", "status": "string", "reason": "string", "articles": "int64"})
+    built = pd.Timestamp((folder / "statements.parquet").stat().st_mtime, unit="s", tz="UTC")
+    return Corpus(frames_key(folder), articles, statements, report, built, {"frames_dir": str(folder)})
+
+
 def source_dirs() -> list[Path]:
     dirs = [SEEDS_DIR]
     up = data_dir()
@@ -257,7 +304,9 @@ def _cached_loader():
     # modify them; pandas copy-on-write makes derived frames independent). cache_data would unpickle a fresh
     # copy on every rerun: seconds and another copy in memory at a million statements.
     @st.cache_resource(show_spinner=False, max_entries=3)
-    def frames(key: str, dirs: tuple[str, ...]) -> Corpus:
+    def frames(key: str, dirs: tuple[str, ...], prebuilt: str | None = None) -> Corpus:
+        if prebuilt is not None:
+            return lean(read_build_output(Path(prebuilt)))
         # Reached only after ensure_built, so this reads the Parquet cache (no UI inside a cached function).
         return lean(load_or_build(key, [Path(d) for d in dirs]))
 
@@ -274,6 +323,9 @@ def load_corpus() -> Corpus:
     global _LOADER
     if _LOADER is None:
         _LOADER = _cached_loader()
+    prebuilt = frames_dir()
+    if prebuilt is not None:
+        return _LOADER(frames_key(prebuilt), (), str(prebuilt))
     dirs = source_dirs()
     key = corpus_key(input_files(dirs))
     if find_cached(key) is None:

@@ -55,3 +55,7 @@ def key_events(statements, articles):
 
 def evaluate_corpus(**kwargs):
     return _get("analysis.evaluate", "evaluate_corpus")(**kwargs)
+
+
+def newsmtsc_figures():
+    return _get("analysis.benchmarks_newsmtsc", "recorded_table")()

@@ -282,3 +282,18 @@ def test_switching_the_date_basis_keeps_an_unrestricted_range_unrestricted(corpu
     assert len(at.dataframe[0].value) == len(corpus.statements)
     span = state.options_for(corpus.statements).span("published")
     assert tuple(at.sidebar.date_input(key="dates").value) == span
+
+
+def test_method_page_shows_both_sentiment_scores_on_the_news_benchmark(corpus):
+    from analysis.benchmarks_newsmtsc import recorded_table
+
+    at = open_page("method")
+    table = next(df.value for df in at.dataframe if "rw: accuracy" in df.value.columns)
+    models = list(table["model"])
+    assert "TextBlob (sign of polarity)" in models
+    model = corpus.statements["sentiment_model"].dropna().iloc[0]  # the model the statements were scored with
+    assert model in models
+    rw = dict(zip(table["model"], table["real-world news (rw): macro-F1"]))
+    recorded = {r["model"]: r["macro_f1"] for r in recorded_table() if r["split"] == "rw"}
+    assert rw[model] == round(recorded[model], 1) and rw[model] > rw["TextBlob (sign of polarity)"]
+    assert any("polarity column" in c.value for c in at.caption)

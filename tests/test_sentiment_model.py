@@ -225,3 +225,17 @@ def test_calibration_refuses_a_fast_model_it_was_not_chosen_with(tmp_path):
     (tmp_path / "fast.json").write_text(json.dumps(dict(FAST_META, name="tfidf-retrained-elsewhere")))
     with pytest.raises(ValueError, match="calibration was chosen with"):
         SentimentModel.load(tmp_path, mode="encoder")
+
+
+def test_the_recorded_benchmark_figures_are_what_the_shipped_models_score():
+    """The method page shows analysis/data/sentiment_model/benchmark.json; it must be the shipped models' own result."""
+    from analysis.benchmarks_newsmtsc import newsmtsc_table, recorded_table
+    from analysis.sentiment_model import SentimentModel
+
+    recorded = recorded_table()
+    fresh = newsmtsc_table()
+    assert recorded == fresh
+    names = {r["model"] for r in recorded}
+    assert {SentimentModel.load(mode="encoder").name, SentimentModel.load(mode="fast").name} < names
+    f1 = {(r["model"], r["split"]): r["macro_f1"] for r in recorded}
+    assert f1[(SentimentModel.load(mode="encoder").name, "rw")] > f1[("TextBlob (sign of polarity)", "rw")] + 20

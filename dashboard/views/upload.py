@@ -20,6 +20,11 @@ def _report_for(report: pd.DataFrame, names: list[str]) -> pd.DataFrame:
 def main() -> None:
     ctx = ui.context()
     st.title("Add articles")
+    if ctx.corpus.extra.get("frames_dir"):
+        # A finished build (RIFT_FRAMES_DIR) is shown as it is: an upload would need the whole corpus pass again.
+        st.info("This dashboard shows a finished build (RIFT_FRAMES_DIR), so uploads are off here. Add the files to "
+                "the build's sources and run the build again, or start the dashboard without RIFT_FRAMES_DIR.")
+        return
     limit = data.max_upload_mb()
     st.markdown(
         "Upload news articles as **.txt** or **.html** files (one article each), or as a **.csv** / **.jsonl** corpus "
