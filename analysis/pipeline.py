@@ -10,6 +10,7 @@ its reference date from a dated telling of the same quotation elsewhere, and is 
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -18,6 +19,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -276,6 +278,7 @@ _TOKEN_RE = re.compile(r"[a-z0-9]+")
 _STOP = frozenset("a an the of to in on at and or but is are was were be been it its this that i we you he she they".split())
 
 
+@lru_cache(maxsize=65536)  # copies of a quotation recur across a corpus
 def _quote_signature(quote: str) -> frozenset[str]:
     toks = [t[:5] for t in _TOKEN_RE.findall(quote.lower().replace("'s", "").replace("’s", "")) if t not in _STOP]
     return frozenset(toks)
@@ -301,36 +304,49 @@ def link_stories(articles: list[dict], statements: list[dict], threshold: float 
             if len(sig) >= 6:
                 by_speaker.setdefault(s["speaker"], []).append((sig, s))
     matches: dict[str, list[dict]] = {}
+
+    def link(group_a: list[dict], group_b: list[dict]) -> None:
+        for a in group_a:
+            for b in group_b:
+                if a["article_id"] != b["article_id"]:
+                    parent[find(a["article_id"])] = find(b["article_id"])
+                    matches.setdefault(a["article_id"], []).append(b)
+                    matches.setdefault(b["article_id"], []).append(a)
+
     for items in by_speaker.values():
+        # Copies of one quotation (syndication) share a signature: linked to each other at once, then compared
+        # with the other signatures once per group instead of once per copy.
+        groups: dict[frozenset, list[dict]] = {}
+        for sig, s in items:
+            groups.setdefault(sig, []).append(s)
+        sigs = list(groups)
+        for sig in sigs:
+            members = groups[sig]
+            for x in range(len(members)):
+                link(members[x:x + 1], members[x + 1:])
         # Bucket by rare-ish tokens so large corpora do not compare every pair.
         buckets: dict[str, list[int]] = {}
-        for k, (sig, _) in enumerate(items):
+        for k, sig in enumerate(sigs):
             # Ties broken by the token itself: a frozenset's order changes with the process's hash seed, and the
             # stories must not (the same corpus gives the same frames in every run, local or on Dask).
             for t in sorted(sig, key=lambda t: (-len(t), t))[:3]:
                 buckets.setdefault(t, []).append(k)
-        sigs = [sig for sig, _ in items]
         sizes = [len(sig) for sig in sigs]
-        aids = [s["article_id"] for _, s in items]
-        n = len(items)
+        n = len(sigs)
         seen: set[int] = set()
         for ids in buckets.values():
             if len(ids) > 200:
                 continue
             for x, i in enumerate(ids):  # ids ascend: each pair once as (i, j), i < j
-                si, ai, ni = sigs[i], aids[i], sizes[i]
+                si, ni = sigs[i], sizes[i]
                 for j in ids[x + 1:]:
                     key = i * n + j
                     if key in seen:
                         continue
                     seen.add(key)
-                    if ai == aids[j]:
-                        continue
                     inter = len(si & sigs[j])
                     if inter / (ni + sizes[j] - inter) >= threshold:  # Jaccard: |A ∪ B| = |A| + |B| - |A ∩ B|
-                        parent[find(ai)] = find(aids[j])
-                        matches.setdefault(ai, []).append(items[j][1])
-                        matches.setdefault(aids[j], []).append(items[i][1])
+                        link(groups[si], groups[sigs[j]])
     out = {}
     # A story is named by its smallest article id (one pass; order-independent, so stable across builds).
     roots: dict[str, str] = {}
@@ -614,8 +630,7 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment) -> 
             src_art = by_id[dated["article_id"]]
             ev = (f"same quotation as {src_art['source']} ({dated['speaker']}: “{dated['quote'][:60]}…”), "
                   f"dated {_fmt_date(dated['statement_date'], dated['date_precision'])} there ({dated['date_evidence']})")
-            scores = tuple({c: s[c] for c in SCORE_COLUMNS} for s in art_rows[k])
-            redo.append((k, Reference(dated["statement_date"], dated["date_precision"], ev, scores)))
+            redo.append((k, Reference(dated["statement_date"], dated["date_precision"], ev)))
     if redo:
         # Dated again with the borrowed reference: cached like the first pass (keyed by the reference too),
         # and run in parallel like it.
@@ -625,7 +640,8 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment) -> 
             hit = cache.get(redo_keys[k])
             if hit is not None:
                 new_cache[redo_keys[k]] = redone[k] = hit
-        todo = [(k, raws[art_index[k]], ref) for k, ref in redo if k not in redone]
+        todo = [(k, raws[art_index[k]], dataclasses.replace(ref, scores=tuple({c: s[c] for c in SCORE_COLUMNS} for s in art_rows[k])))
+                for k, ref in redo if k not in redone]
         for k, (_, art, rows, err) in runner(todo, workers):
             if err:  # keep the first-pass result of an article that fails only with the borrowed date
                 continue

@@ -229,6 +229,9 @@ class _Sidecar:
     problem: FileReport | None = None
 
 
+_NOT_LOADED = object()
+
+
 class _Sidecars:
     """``sources.csv`` files, loaded once per folder when first needed."""
 
@@ -275,8 +278,10 @@ class _Sidecars:
         """Sidecar hints for ``file`` (or one row of it): the nearest sidecar that names it wins."""
         folder = file.parent
         while True:
-            label = (folder / SIDECAR_NAME).relative_to(root).as_posix() if _is_within(folder, root) else SIDECAR_NAME
-            sidecar = self._load(folder, label)
+            sidecar = self._by_dir.get(folder, _NOT_LOADED)  # the label costs more than the look-up: only on a miss
+            if sidecar is _NOT_LOADED:
+                label = (folder / SIDECAR_NAME).relative_to(root).as_posix() if _is_within(folder, root) else SIDECAR_NAME
+                sidecar = self._load(folder, label)
             if sidecar is not None and sidecar.hints:
                 rel = _file_key(file.relative_to(folder).as_posix())
                 keys = [rel, _file_key(file.name)]
