@@ -362,6 +362,45 @@ def link_stories(articles: list[dict], statements: list[dict], threshold: float 
     return out
 
 
+def plan_corpus_pass(articles: list[dict], statements: list[dict]) -> tuple[dict[str, tuple[str, dict]], list]:
+    """Stories (``link_stories``) and the undated articles to date again from a dated telling of the same
+    quotation: ``(links, [(article index, Reference), ...])``. ``articles`` carry their first-pass reference
+    dates and ``statements`` are first-pass rows (at least the quotations)."""
+    links = link_stories(articles, statements)
+    by_id = {a["article_id"]: a for a in articles}
+    redo = []
+    for k, art in enumerate(articles):
+        story, dated = links[art["article_id"]]
+        # An undated article's own inference is only a lower bound ("published after September 2022"); a dated
+        # telling of the same quotation elsewhere that is no earlier than that bound is the better anchor.
+        if (dated is not None and art["published"] is None
+                and (art["reference_date"] is None or dated["statement_date"] >= art["reference_date"])):
+            src_art = by_id[dated["article_id"]]
+            ev = (f"same quotation as {src_art['source']} ({dated['speaker']}: “{dated['quote'][:60]}…”), "
+                  f"dated {_fmt_date(dated['statement_date'], dated['date_precision'])} there ({dated['date_evidence']})")
+            redo.append((k, Reference(dated["statement_date"], dated["date_precision"], ev)))
+    return links, redo
+
+
+# What the corpus pass reads of a statement.
+_QUOTE_FIELDS = ("statement_id", "article_id", "kind", "speaker", "quote", "statement_date", "date_precision",
+                 "date_evidence")
+
+
+def _quote_rows(rows: list[dict]) -> list[dict]:
+    return [{f: r[f] for f in _QUOTE_FIELDS} for r in rows if r["kind"] == "quote" and r["speaker"] and r["quote"]]
+
+
+@dataclass
+class _PassState:
+    """What an incremental build needs besides the frames: which articles (by cache key) they hold, which were
+    dated again with a borrowed reference (and its key), and those articles' first-pass reference date and
+    quotations (the corpus pass is planned on first-pass values, as in a full build)."""
+    keys: dict[str, str]  # cache key -> article_id
+    redone: dict[str, str]  # article_id -> redo key
+    first_pass: dict[str, tuple]  # article_id -> (reference_date, quotation rows)
+
+
 # ----------------------------------------------------------------------------------------------------------
 # Build
 
@@ -563,9 +602,9 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment) -> 
         if progress:
             progress(len(unchanged.articles), len(unchanged.articles), "cached")
         return unchanged
-    cache, cache_problem = _load_cache(cache_path)
     outcomes = _FileOutcomes()
-    outcomes.notes += [p for p in (frames_problem, cache_problem) if p is not None]
+    if frames_problem is not None:
+        outcomes.notes.append(frames_problem)
 
     raws: list[RawArticle] = []
     raw_tokens: list[int] = []  # each raw's token in the report
@@ -586,6 +625,13 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment) -> 
 
     set_sentiment_mode(_resolve_sentiment(sentiment, len(raws)))
     keys = [_cache_key(r) for r in raws]
+    if cache_path is not None and frames_problem is None:
+        grown = _build_incremental(cache_path, manifest, raws, raw_tokens, keys, outcomes, runner, workers, progress)
+        if grown is not None:
+            return grown
+    cache, cache_problem = _load_cache(cache_path)
+    if cache_problem is not None:
+        outcomes.notes.append(cache_problem)
     todo = [(i, r, None) for i, (r, k) in enumerate(zip(raws, keys)) if k not in cache]
     results: dict[int, tuple] = {}
     for i, r in enumerate(raws):
@@ -617,25 +663,17 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment) -> 
         statements.extend(rows)
 
     # Corpus pass: stories, and a reference date for undated articles from a dated telling of the same quote.
-    links = link_stories(articles, statements)
-    by_id = {a["article_id"]: a for a in articles}
-    redo = []
-    for k, art in enumerate(articles):
-        story, dated = links[art["article_id"]]
-        art["story_id"] = story
-        # An undated article's own inference is only a lower bound ("published after September 2022"); a dated
-        # telling of the same quotation elsewhere that is no earlier than that bound is the better anchor.
-        if (dated is not None and art["published"] is None
-                and (art["reference_date"] is None or dated["statement_date"] >= art["reference_date"])):
-            src_art = by_id[dated["article_id"]]
-            ev = (f"same quotation as {src_art['source']} ({dated['speaker']}: “{dated['quote'][:60]}…”), "
-                  f"dated {_fmt_date(dated['statement_date'], dated['date_precision'])} there ({dated['date_evidence']})")
-            redo.append((k, Reference(dated["statement_date"], dated["date_precision"], ev)))
+    links, redo = plan_corpus_pass(articles, statements)
+    for art in articles:
+        art["story_id"] = links[art["article_id"]][0]
+    first_pass = {articles[k]["article_id"]: (articles[k]["reference_date"], _quote_rows(art_rows[k])) for k, _ in redo}
+    redo_keys: dict[int, str] = {}
     if redo:
         # Dated again with the borrowed reference: cached like the first pass (keyed by the reference too),
         # and run in parallel like it.
         redo_keys = {k: _redo_key(keys[art_index[k]], ref) for k, ref in redo}
         redone: dict[int, tuple[dict, list[dict]]] = {}
+        # (an article whose re-dating fails keeps its first pass, and is not marked as re-dated)
         for k, _ in redo:
             hit = cache.get(redo_keys[k])
             if hit is not None:
@@ -652,6 +690,7 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment) -> 
             articles[k] = art
             art_rows[k] = rows
         statements = [s for rows in art_rows for s in rows]
+        redo_keys = {k: v for k, v in redo_keys.items() if k in redone}
     if cache_path is not None and new_cache.keys() != cache.keys():
         unsaved = _save_cache(cache_path, new_cache, cache)
         if unsaved is not None:
@@ -669,8 +708,176 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment) -> 
     # Not stored when an article failed: the failure may be passing (memory), so the next build retries it.
     # Stored without the lines about the caches themselves: they describe this build, not the next one.
     if manifest is not None and not outcomes.any_failed:
-        _save_frames(cache_path, manifest, BuildResult(art_df, st_df, outcomes.report(with_notes=False)))
+        state = _PassState(
+            keys={keys[art_index[k]]: a["article_id"] for k, a in enumerate(articles)},
+            redone={articles[k]["article_id"]: rk for k, rk in redo_keys.items()},
+            first_pass={aid: v for aid, v in first_pass.items() if aid in {articles[k]["article_id"] for k in redo_keys}})
+        _save_frames(cache_path, manifest, BuildResult(art_df, st_df, outcomes.report(with_notes=False)), state)
     return result
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Frame rows as dicts with None for every missing value (NaN, NaT, NA), as the steps produce them."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _load_previous(cache_dir: Path) -> tuple[tuple[BuildResult, _PassState] | None, FileReport | None]:
+    """The last build's frames and corpus-pass state, and a report line when the store is unreadable."""
+    from .storage import read_pickle_checked
+    path = _frames_file(cache_dir)
+    if not path.exists():
+        return None, None
+    stored, problem = read_pickle_checked(path)
+    if problem is None and not (isinstance(stored, dict) and isinstance(stored.get("result"), BuildResult)):
+        problem = "not a corpus cache of this version (unexpected contents)"
+    if problem is not None:
+        return None, FileReport(str(path), "rebuilt", f"corpus cache was unreadable ({problem}); "
+                                                      "the frames were built again and the cache rewritten")
+    state = stored.get("state")
+    return ((stored["result"], state) if isinstance(state, _PassState) else None), None
+
+
+def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArticle], raw_tokens: list[int],
+                       keys: list[str], outcomes: "_FileOutcomes", runner, workers, progress) -> BuildResult | None:
+    """The frames of the last build, with the articles that left removed, the new ones processed, and the corpus
+    pass planned again over all of them; the same frames as a full build, without unpickling and re-framing
+    every article's rows (which made a rebuild with 1 % new articles cost a quarter of a full build). None when
+    the last build cannot be extended (no store, another version, or most articles new): build in full."""
+    prev, problem = _load_previous(cache_path)
+    if problem is not None:
+        outcomes.notes.append(problem)
+    if prev is None:
+        return None
+    last, state = prev
+    new_idx = [i for i, k in enumerate(keys) if k not in state.keys]
+    if len(new_idx) * 2 > len(raws):
+        return None
+    keep_ids = {state.keys[k] for k in keys if k in state.keys}
+    art_prev, st_prev = last.articles, last.statements
+    if len(keep_ids) < len(art_prev):  # filtering a million rows is not free: only when articles left
+        art_prev = art_prev[art_prev["article_id"].isin(keep_ids)]
+        st_prev = st_prev[st_prev["article_id"].isin(keep_ids)]
+
+    total, done = len(raws), len(raws) - len(new_idx)
+    if progress:
+        progress(done, total, "cached")
+    results: dict[int, tuple] = {}
+    for i, out in runner([(i, raws[i], None) for i in new_idx], workers):
+        results[i] = out
+        done += 1
+        if progress and (done % 25 == 0 or done == total):
+            progress(done, total, out[0])
+    new_entries: dict[str, tuple[dict, list[dict]]] = {}
+    new_art: dict[str, dict] = {}
+    new_rows: dict[str, list[dict]] = {}
+    key_of = {aid: k for k, aid in state.keys.items() if aid in keep_ids}
+    for i in new_idx:
+        _, art, rows, err = results[i]
+        if err:
+            outcomes.failed(raw_tokens[i], err)
+            continue
+        new_entries[keys[i]] = (art, rows)
+        new_art[art["article_id"]], new_rows[art["article_id"]] = art, rows
+        key_of[art["article_id"]] = keys[i]
+    index_of_key = {k: i for i, k in enumerate(keys)}
+    raw_of = {aid: raws[index_of_key[k]] for aid, k in key_of.items()}
+
+    # The corpus pass, planned on first-pass values as a full build plans it.
+    fields = ["article_id", "source", "published", "reference_date"]
+    plan_arts = _records(art_prev[fields]) + [{f: a[f] for f in fields} for a in new_art.values()]
+    for a in plan_arts:
+        if a["article_id"] in state.redone:
+            a["reference_date"] = state.first_pass[a["article_id"]][0]
+    q = st_prev[(st_prev["kind"] == "quote") & st_prev["speaker"].notna() & st_prev["quote"].notna()
+                & ~st_prev["article_id"].isin(list(state.redone))]
+    quotes_of: dict[str, list[dict]] = {}
+    for r in _records(q[list(_QUOTE_FIELDS)]):
+        quotes_of.setdefault(r["article_id"], []).append(r)
+    for aid in state.redone:
+        if aid in keep_ids:
+            quotes_of[aid] = list(state.first_pass[aid][1])
+    for aid, rows in new_rows.items():
+        quotes_of[aid] = _quote_rows(rows)
+    links, redo = plan_corpus_pass(plan_arts, [r for rows in quotes_of.values() for r in rows])
+
+    redone: dict[str, str] = {}
+    first_pass: dict[str, tuple] = {}
+    tasks: list[tuple[str, Reference, str]] = []
+    for k, ref in redo:
+        aid = plan_arts[k]["article_id"]
+        rk = _redo_key(key_of[aid], ref)
+        first_pass[aid] = (plan_arts[k]["reference_date"], quotes_of.get(aid, []))
+        if state.redone.get(aid) == rk:
+            redone[aid] = rk  # dated with this reference already: its rows in the last frames stand
+            continue
+        if aid in new_rows:  # scores do not depend on the date: keep them
+            ref = dataclasses.replace(ref, scores=tuple({c: r[c] for c in SCORE_COLUMNS} for r in new_rows[aid]))
+        tasks.append((aid, ref, rk))
+    # Articles dated with a borrowed reference last time that no longer take one go back to their first pass.
+    back = [aid for aid in state.redone if aid in keep_ids and aid not in redone and aid not in {t[0] for t in tasks}]
+    work = [(n, raw_of[aid], ref) for n, (aid, ref, _) in enumerate(tasks)]
+    work += [(len(tasks) + n, raw_of[aid], None) for n, aid in enumerate(back)]
+    replaced: dict[str, tuple[dict, list[dict]]] = {}
+    for n, (_, art, rows, err) in runner(work, workers):
+        aid = tasks[n][0] if n < len(tasks) else back[n - len(tasks)]
+        if err:
+            if aid not in new_rows:
+                return None  # an old article's rows can no longer be told apart: build in full
+            continue  # a new article that fails only with the borrowed date keeps its first pass
+        replaced[aid] = (art, rows)
+        if n < len(tasks):
+            redone[aid] = tasks[n][2]
+            new_entries[tasks[n][2]] = (art, rows)
+
+    for aid, (art, rows) in replaced.items():
+        if aid in new_rows:
+            new_art[aid], new_rows[aid] = art, rows
+    old_replaced = {aid: v for aid, v in replaced.items() if aid not in new_rows}
+    story_of = {aid: story for aid, (story, _) in links.items()}
+    add_arts = list(new_art.values()) + [a for a, _ in old_replaced.values()]
+    add_rows = [r for rows in new_rows.values() for r in rows] + [r for _, rows in old_replaced.values() for r in rows]
+    art_parts, st_parts = [art_prev], [st_prev]
+    if old_replaced:
+        art_parts = [art_prev[~art_prev["article_id"].isin(list(old_replaced))]]
+        st_parts = [st_prev[~st_prev["article_id"].isin(list(old_replaced))]]
+    if add_arts:
+        art_parts.append(schema.conform(pd.DataFrame(add_arts), schema.ARTICLE_COLUMNS))
+    if add_rows:
+        st_parts.append(schema.conform(pd.DataFrame(add_rows), schema.STATEMENT_COLUMNS))
+    art_df = pd.concat(art_parts, ignore_index=True) if len(art_parts) > 1 else art_parts[0].reset_index(drop=True)
+    st_df = pd.concat(st_parts, ignore_index=True) if len(st_parts) > 1 else st_parts[0].reset_index(drop=True)
+    art_df["story_id"] = art_df["article_id"].map(story_of).astype(last.articles["story_id"].dtype)
+    st_df["story_id"] = st_df["article_id"].map(story_of).astype(last.statements["story_id"].dtype)
+    if len(st_df):
+        st_df = st_df.sort_values(["article_id", "position"]).reset_index(drop=True)
+    art_df = art_df.sort_values("source").reset_index(drop=True) if len(art_df) else art_df
+
+    result = BuildResult(art_df, st_df, outcomes.report())
+    if new_entries:
+        unsaved = _append_cache(cache_path, new_entries)
+        if unsaved is not None:
+            result.report.insert(0, unsaved)
+    if manifest is not None and not outcomes.any_failed:
+        state = _PassState(keys={k: aid for aid, k in key_of.items()}, redone=redone,
+                           first_pass={aid: first_pass[aid] for aid in redone})
+        _save_frames(cache_path, manifest, BuildResult(art_df, st_df, outcomes.report(with_notes=False)), state)
+    return result
+
+
+def _append_cache(cache_dir: Path, entries: dict) -> FileReport | None:
+    """New per-article results as one more part of the cache (folded into one file when the parts become many)."""
+    from .storage import write_pickle_atomic
+    existing = [p for p in _cache_parts(cache_dir) if p.exists()]
+    if not existing or len(existing) >= _CACHE_PARTS_MAX:
+        cache, _ = _load_cache(cache_dir)
+        return _save_cache(cache_dir, {**cache, **entries})
+    path = cache_dir / f"articles-v{PIPELINE_VERSION}+{time.time_ns():x}-{os.getpid()}.pkl"
+    try:
+        write_pickle_atomic(path, entries)
+    except OSError as exc:
+        return FileReport(str(path), "uncached", f"per-article cache could not be written ({type(exc).__name__}: "
+                                                 f"{exc}); the next build processes these articles again")
+    return None
 
 
 def _manifest(paths: list[Path]) -> str | None:
@@ -728,11 +935,11 @@ def _load_frames(cache_dir: Path, manifest: str) -> tuple[BuildResult | None, Fi
     return stored["result"], None
 
 
-def _save_frames(cache_dir: Path, manifest: str, result: BuildResult) -> None:
+def _save_frames(cache_dir: Path, manifest: str, result: BuildResult, state: _PassState | None = None) -> None:
     from .storage import atomic_write_bytes, write_pickle_atomic
     path = _frames_file(cache_dir)
     try:
-        write_pickle_atomic(path, {"manifest": manifest, "result": result})
+        write_pickle_atomic(path, {"manifest": manifest, "result": result, "state": state})
         atomic_write_bytes(path.with_suffix(".key"), manifest.encode("utf-8"))
     except OSError:
         pass  # only the next no-change rebuild gets slower

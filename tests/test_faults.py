@@ -166,8 +166,10 @@ def test_a_corrupt_cache_is_reported_and_rebuilt(tmp_path, damage, which):
     folder, cache = corpus(tmp_path / "c", ["mirzoyan.txt", "peskov.txt"]), tmp_path / "cache"
     build_corpus([folder], workers=1, cache_dir=cache)
     CORRUPTIONS[damage](_cache_file(cache, which))
-    if which == "articles":  # a new file, so the build needs the per-article cache rather than the stored frames
+    if which == "articles":
+        # A new file, and no stored frames to extend: the build needs the per-article cache.
         corpus(folder, ["grigoryan.txt"])
+        _cache_file(cache, "frames").unlink()
     expected = build_corpus([folder], workers=1)  # no cache at all
 
     second = build_corpus([folder], workers=1, cache_dir=cache)
@@ -193,11 +195,24 @@ def test_a_corrupt_increment_of_the_article_cache_is_reported_and_rebuilt(tmp_pa
     newest = max(cache.glob("articles-v*.pkl"), key=lambda p: p.stat().st_mtime_ns)
     CORRUPTIONS["truncated"](newest)
     corpus(folder, ["grigoryan.txt"])
+    _cache_file(cache, "frames").unlink()  # no stored frames to extend: the per-article cache is read
     result = build_corpus([folder], workers=1, cache_dir=cache)
     assert [r.file for r in result.report if r.status == "rebuilt"] == [str(newest)]
     assert sorted(result.articles["source"]) == sorted(ARTICLES)
     again = build_corpus([folder], workers=1, cache_dir=cache)
     assert not [r for r in again.report if r.status == "rebuilt"]
+
+
+def test_a_corrupt_frames_store_with_new_articles_is_reported_and_built_in_full(tmp_path):
+    folder, cache = corpus(tmp_path / "c", ["mirzoyan.txt", "peskov.txt"]), tmp_path / "cache"
+    build_corpus([folder], workers=1, cache_dir=cache)
+    CORRUPTIONS["garbage"](_cache_file(cache, "frames"))
+    corpus(folder, ["grigoryan.txt"])
+    result = build_corpus([folder], workers=1, cache_dir=cache)
+    assert [r.file for r in result.report if r.status == "rebuilt"] == [str(_cache_file(cache, "frames"))]
+    expected = build_corpus([folder], workers=1)
+    pd.testing.assert_frame_equal(result.statements, expected.statements)
+    assert pickle.loads(_cache_file(cache, "frames").read_bytes())["result"].articles.equals(expected.articles)
 
 
 def test_a_cache_that_cannot_be_written_costs_time_not_the_build(tmp_path):

@@ -1,0 +1,83 @@
+"""A rebuild with a cache extends the last build (new articles processed, the corpus pass planned again) and gives
+exactly the frames a build from scratch gives: articles added, removed and edited, an undated copy dated from a
+telling that arrives later, and going back when that telling is removed again."""
+import shutil
+
+import pandas as pd
+import pytest
+
+from analysis import pipeline
+from analysis.pipeline import build_corpus
+from analysis.synth import write_corpus
+from tests.test_corpus_pass import DATED, UNDATED
+
+
+def same_frames(a, b):
+    pd.testing.assert_frame_equal(a.articles, b.articles)
+    pd.testing.assert_frame_equal(a.statements, b.statements)
+    assert [(r.file, r.status) for r in a.report if r.status != "rebuilt"] == [(r.file, r.status) for r in b.report]
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    write_corpus(40, folder, seed=5)
+    (folder / "copy.txt").write_text(UNDATED, encoding="utf-8")
+    return folder
+
+
+def build_both(folder, cache, monkeypatch, expect_incremental=True):
+    """The cached rebuild (which must not fall back to reading every article's cached rows) and a fresh build."""
+    calls = []
+    real = pipeline._load_cache
+    monkeypatch.setattr(pipeline, "_load_cache", lambda d: calls.append(d) or real(d))
+    grown = build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    monkeypatch.setattr(pipeline, "_load_cache", real)
+    if expect_incremental:
+        assert not calls, "the rebuild read the whole per-article cache instead of extending the last frames"
+    fresh = build_corpus([folder], workers=1, sentiment="fast")
+    same_frames(grown, fresh)
+    return grown
+
+
+def test_added_removed_and_edited_articles(corpus, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    first = build_corpus([corpus], cache_dir=cache, workers=1, sentiment="fast")
+    write_corpus(2, corpus, seed=5, start=40)
+    grown = build_both(corpus, cache, monkeypatch)
+    assert len(grown.articles) == len(first.articles) + 2
+
+    victim = sorted(p for p in corpus.rglob("*.txt") if p.name != "copy.txt")[3]
+    victim.unlink()
+    shrunk = build_both(corpus, cache, monkeypatch)
+    assert len(shrunk.articles) == len(grown.articles) - 1
+
+    edited = sorted(p for p in corpus.rglob("*.txt") if p.name != "copy.txt")[5]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nThe talks resume next week, officials said.\n",
+                      encoding="utf-8")
+    build_both(corpus, cache, monkeypatch)
+
+
+def test_a_later_dated_telling_dates_an_old_copy_and_leaving_undoes_it(corpus, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    alone = build_corpus([corpus], cache_dir=cache, workers=1, sentiment="fast")
+    copy_id = alone.articles.set_index("source").loc["copy.txt", "article_id"]
+    assert pd.isna(alone.articles.set_index("source").loc["copy.txt", "reference_date"])
+
+    (corpus / "monitor.txt").write_text(DATED, encoding="utf-8")
+    dated = build_both(corpus, cache, monkeypatch)
+    copy = dated.articles.set_index("source").loc["copy.txt"]
+    assert copy["reference_evidence"].startswith("same quotation as monitor.txt")
+    assert copy["story_id"] == dated.articles.set_index("source").loc["monitor.txt", "story_id"]
+    assert dated.statements.loc[dated.statements["article_id"] == copy_id, "statement_date"].notna().any()
+
+    (corpus / "monitor.txt").unlink()
+    undone = build_both(corpus, cache, monkeypatch)
+    assert pd.isna(undone.articles.set_index("source").loc["copy.txt", "reference_date"])
+
+
+def test_most_articles_new_builds_in_full(corpus, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    build_corpus([corpus], cache_dir=cache, workers=1, sentiment="fast")
+    write_corpus(60, corpus, seed=5, start=40)
+    build_both(corpus, cache, monkeypatch, expect_incremental=False)
