@@ -47,6 +47,7 @@ class PhraseMatcher:
             else:
                 multi.setdefault(words[0], []).append(" ".join(words))
         self._singles = frozenset(singles)
+        self._starts = frozenset(singles | multi.keys())
         # Per first word, one anchored pattern: its phrases longest first, then the word alone if it is a phrase.
         self._multi: dict[str, re.Pattern] = {}
         for first, ps in multi.items():
@@ -55,6 +56,11 @@ class PhraseMatcher:
 
     def finditer(self, text: str) -> Iterator[PhraseMatch]:
         singles, multi = self._singles, self._multi
+        lowered = text.lower()
+        # Most sentences hold none of the words: one set test instead of a loop over every word. (lower() can
+        # change a text's length, e.g. "İ"; such texts take the loop, which keeps offsets right.)
+        if len(lowered) == len(text) and self._starts.isdisjoint(_WORD.findall(lowered)):
+            return
         free = 0
         for w in _WORD.finditer(text):
             p = w.start()

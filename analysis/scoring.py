@@ -61,6 +61,12 @@ def textblob_sentiment(text: str) -> tuple[float, float]:
     return float(polarity), float(subjectivity)
 
 
+# The model's predictions by (model, sentence, target span): syndicated copies repeat whole statements, and the
+# encoder is the slowest step of a build. Bounded; cleared when full (the next article refills what it needs).
+_PREDICTED: dict[tuple, tuple[float, float, str]] = {}
+_PREDICTED_MAX = 200_000
+
+
 def score_statements(rows: list[dict]) -> None:
     """Fill polarity, subjectivity, direction, sentiment, tension and cues in place."""
     from .tension import score_tension, statement_direction
@@ -75,10 +81,17 @@ def score_statements(rows: list[dict]) -> None:
     todo = [r for r in rows if not r["in_caption"] and (r["speaker"] is not None or r["targets"])]
     if todo and _mode != "none":
         model = _model(_mode)
-        labels, probs, scores = model.predict([r["text"] for r in todo], [span_of[id(r)] for r in todo])
-        for r, lab, p, sc in zip(todo, labels, probs, scores):
-            r["sentiment"], r["sentiment_prob"] = float(sc), float(p)
-            r["sentiment_label"], r["sentiment_model"] = _LABELS[int(lab)], model.name
+        keys = [(model.name, r["text"], span_of[id(r)]) for r in todo]
+        missing = list(dict.fromkeys(k for k in keys if k not in _PREDICTED))
+        if missing:
+            labels, probs, scores = model.predict([k[1] for k in missing], [k[2] for k in missing])
+            if len(_PREDICTED) > _PREDICTED_MAX:
+                _PREDICTED.clear()
+            for k, lab, p, sc in zip(missing, labels, probs, scores):
+                _PREDICTED[k] = (float(sc), float(p), _LABELS[int(lab)])
+        for r, k in zip(todo, keys):
+            r["sentiment"], r["sentiment_prob"], r["sentiment_label"] = _PREDICTED[k]
+            r["sentiment_model"] = model.name
 
     for r in rows:
         if r["in_caption"]:
