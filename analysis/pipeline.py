@@ -262,8 +262,14 @@ def _targets(mentions, speaker, quotes=()) -> tuple[list[str], list[str]]:
     return names, sides
 
 
-def _process_one(args: tuple[RawArticle, Reference | None]):
-    raw, ref = args
+def _process_one(args: tuple):
+    """``(raw, reference)`` or ``(raw, reference, sentiment mode)``: a worker started before the build chose the
+    mode is told it with each article."""
+    raw, ref = args[0], args[1]
+    if len(args) > 2 and args[2] is not None:
+        from .scoring import sentiment_mode
+        if args[2] != sentiment_mode():
+            set_sentiment_mode(args[2])
     try:
         art, rows = process_article(raw, ref)
         return raw.source, art, rows, None
@@ -581,10 +587,10 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
     """
     with _LocalRunner() as local:
         return _build_corpus(paths, cache_dir=cache_dir, workers=workers, progress=progress, runner=runner or local,
-                             sentiment=sentiment)
+                             sentiment=sentiment, warm=local.warm if runner is None else None)
 
 
-def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment) -> BuildResult:
+def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, warm=None) -> BuildResult:
     from .reader import iter_sources
 
     if paths is None:
@@ -602,6 +608,8 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment) -> 
         if progress:
             progress(len(unchanged.articles), len(unchanged.articles), "cached")
         return unchanged
+    if warm is not None and _count_files(paths, stop_at=40) >= 40:  # fewer articles run in this process
+        warm(workers)
     outcomes = _FileOutcomes()
     if frames_problem is not None:
         outcomes.notes.append(frames_problem)
@@ -880,6 +888,20 @@ def _append_cache(cache_dir: Path, entries: dict) -> FileReport | None:
     return None
 
 
+def _count_files(paths: list[Path], stop_at: int) -> int:
+    """Input files (hidden ones left out, as the reader leaves them out), counted up to ``stop_at``."""
+    n = 0
+    for root in paths:
+        if root.is_file():
+            n += 1
+        for _, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            n += sum(1 for f in files if not f.startswith("."))
+            if n >= stop_at:
+                return n
+    return n
+
+
 def _manifest(paths: list[Path]) -> str | None:
     """Fingerprint of the inputs as the file system describes them (path, size, modification time), or None.
 
@@ -950,6 +972,16 @@ def _redo_key(key: str, ref: Reference) -> str:
     return hashlib.sha256(f"{key}\0{when}\0{ref.precision}\0{ref.evidence}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
+def _warm_worker() -> None:
+    try:
+        from .actors import ActorIndex
+        from . import clean, dates, metadata, scoring, segment, speakers, statement_dates, tension  # noqa: F401
+        ActorIndex.default()
+        tension.score_tension("warm", None)
+    except Exception:  # noqa: BLE001 - warming up is an optimisation: a failure shows when the article runs
+        pass
+
+
 class _LocalRunner:
     """The default runner: a local process pool, kept for the whole build so that re-dating articles in the
     corpus pass does not start (and warm up: imports, actor index, sentiment model) a second set of workers."""
@@ -962,12 +994,28 @@ class _LocalRunner:
 
     def __exit__(self, *exc) -> None:
         if self._pool is not None:
-            self._pool.shutdown()
+            # Workers still warming up (a build that had nothing to process) are not waited for.
+            self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+    def warm(self, workers: int | None) -> None:
+        """Start the workers now and let them warm up (imports, the actor index) while this process reads the
+        sources: that warm-up is most of what a rebuild with a few new articles waits for."""
+        workers = workers if workers is not None else (os.cpu_count() or 1)
+        if workers <= 1 or self._pool is not None:
+            return
+        try:
+            self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker)
+            for _ in range(workers):
+                self._pool.submit(int)  # starts a worker process (each runs the initializer first)
+        except (OSError, RuntimeError):
+            self._pool = None  # no workers to be had: the build runs them later, or in this process
 
     def __call__(self, todo: list[tuple[int, RawArticle, Reference | None]], workers: int | None):
         if not todo:
             return
+        from .scoring import sentiment_mode
+        mode = sentiment_mode()
         workers = workers if workers is not None else (os.cpu_count() or 1)
         # A few articles are not worth starting workers for; once the workers run, they take any number.
         if workers <= 1 or (len(todo) < 40 and self._pool is None):
@@ -979,7 +1027,7 @@ class _LocalRunner:
         try:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(max_workers=workers)
-            for (i, _, _), out in zip(todo, self._pool.map(_process_one, [(r, ref) for _, r, ref in todo], chunksize=chunk)):
+            for (i, _, _), out in zip(todo, self._pool.map(_process_one, [(r, ref, mode) for _, r, ref in todo], chunksize=chunk)):
                 done.add(i)
                 yield i, out
         except BrokenProcessPool as exc:
