@@ -20,14 +20,18 @@ def key_events(statements: pd.DataFrame, articles: pd.DataFrame | None = None, m
                    & statements["kind"].isin(_EVENT_KINDS) & statements["statement_date"].notna()]
     if s.empty:
         return pd.DataFrame(columns=cols)
+    # One event per speaker (or per narration) and date: its first telling in frame order labels it, and the
+    # number of articles telling it is its weight. Vectorised: a Python loop over groups took seconds per
+    # 10 000 statements.
+    s = s.assign(_who=s["speaker"].astype("string").fillna(""))  # speaker may be categorical
+    keys = ["statement_date", "date_precision", "_who"]
+    n_sources = s.groupby(keys, sort=False, observed=True)["article_id"].nunique()
+    first = s.drop_duplicates(keys).sort_values(["statement_date", "date_precision"], kind="stable")
     rows = []
-    for (date, prec), g in s.groupby(["statement_date", "date_precision"], sort=True):
-        # one event per speaker (or per narration) and date; the first telling labels it
-        for who, gg in g.groupby(g["speaker"].astype("string").fillna(""), sort=False):  # may be categorical
-            first = gg.iloc[0]
-            text = re.sub(r"\s+", " ", str(first["text"])).strip()
-            label = (f"{who}: " if who else "") + (text if len(text) <= max_label else text[: max_label - 1] + "…")
-            rows.append({"date": date, "precision": prec, "label": label, "text": text,
-                         "article_id": first["article_id"], "statement_id": first["statement_id"],
-                         "n_sources": gg["article_id"].nunique()})
+    for date, prec, who, text, aid, sid in zip(first["statement_date"], first["date_precision"], first["_who"],
+                                                first["text"], first["article_id"], first["statement_id"]):
+        text = re.sub(r"\s+", " ", str(text)).strip()
+        label = (f"{who}: " if who else "") + (text if len(text) <= max_label else text[: max_label - 1] + "…")
+        rows.append({"date": date, "precision": prec, "label": label, "text": text, "article_id": aid,
+                     "statement_id": sid, "n_sources": int(n_sources[(date, prec, who)])})
     return pd.DataFrame(rows, columns=cols).sort_values("date").reset_index(drop=True)

@@ -199,6 +199,13 @@ def _add_events(fig: go.Figure, events: pd.DataFrame | None) -> None:
         return
     x = pd.to_datetime(ev["date"], utc=True, errors="coerce").dt.tz_convert(None)
     ev = ev.assign(x=x).dropna(subset=["x"])
+    name = "key event (dated in the articles)"
+    if len(ev) > MAX_EVENT_MARKERS:
+        # A large corpus dates thousands of events: the chart marks those told by the most sources (all are in
+        # the events table below it).
+        order = ev.sort_values(["n_sources", "x"], ascending=[False, True]) if "n_sources" in ev else ev
+        ev = order.head(MAX_EVENT_MARKERS).sort_values("x")
+        name = f"key event (the {MAX_EVENT_MARKERS} told by most sources)"
     labels = [
         f"<b>{esc(d.strftime('%Y-%m-%d') if p == 'day' else d.strftime('%Y-%m') if p == 'month' else d.strftime('%Y'))}</b> "
         f"{esc(lab, 80)}<br>{wrap(txt, 70, 240)}"
@@ -210,12 +217,17 @@ def _add_events(fig: go.Figure, events: pd.DataFrame | None) -> None:
         ev["statement_id"].astype("object").fillna("").astype(str) if "statement_id" in ev else np.full(len(ev), ""),
     ])
     fig.add_trace(go.Scatter(
-        x=ev["x"], y=[-1.12] * len(ev), mode="markers", name="key event (dated in the articles)",
+        x=ev["x"], y=[-1.12] * len(ev), mode="markers", name=name,
         marker=dict(symbol="triangle-up", size=12, color=theme.GREY, line=dict(color="#444444", width=1)),
         hovertext=labels, hoverinfo="text", customdata=custom,
     ))
-    for xv in ev["x"].drop_duplicates():
-        fig.add_vline(x=xv, line=dict(color="#D0D0D0", width=1, dash="dot"), layer="below")
+    # One layout update for all guide lines: add_vline re-validates every shape each time (quadratic).
+    fig.update_layout(shapes=list(fig.layout.shapes) + [
+        dict(type="line", xref="x", yref="paper", x0=xv, x1=xv, y0=0, y1=1, layer="below",
+             line=dict(color="#D0D0D0", width=1, dash="dot")) for xv in ev["x"].drop_duplicates()])
+
+
+MAX_EVENT_MARKERS = 30
 
 
 def _explode_targets(statements: pd.DataFrame) -> pd.DataFrame:
@@ -322,8 +334,24 @@ def outlet_distribution(statements: pd.DataFrame) -> go.Figure:
     s = s.assign(outlet_label=_outlet_label(s["outlet"]))
     order = s.groupby("outlet_label")["tension"].median().sort_values().index.tolist()
     fig = go.Figure()
+    summarised = False
     for outlet in order:
         g = s[s["outlet_label"] == outlet]
+        if len(g) > POINTS_PER_BOX:
+            # Tens of thousands of dots tell nothing more than the box and would stall the browser: the box is
+            # drawn from its quartiles, computed here, without the dots.
+            summarised = True
+            y = g["tension"].to_numpy(dtype=float)
+            q1, med, q3 = np.percentile(y, [25, 50, 75])
+            lo = y[y >= q1 - 1.5 * (q3 - q1)].min()
+            hi = y[y <= q3 + 1.5 * (q3 - q1)].max()
+            fig.add_trace(go.Box(
+                q1=[q1], median=[med], q3=[q3], lowerfence=[lo], upperfence=[hi], mean=[float(y.mean())],
+                x=[esc(outlet)], name=esc(outlet), line=dict(color="#555555", width=1.2),
+                fillcolor="rgba(86,180,233,0.15)", showlegend=False,
+                hovertemplate=f"<b>{esc(outlet)}</b><br>{len(g):,} statements (box only; too many to draw one by one)<extra></extra>",
+            ))
+            continue
         fig.add_trace(go.Box(
             y=g["tension"], name=esc(outlet), boxpoints="all", jitter=0.45, pointpos=0,
             marker=dict(size=7, color=theme.BLUE, opacity=0.75), line=dict(color="#555555", width=1.2),
@@ -335,7 +363,13 @@ def outlet_distribution(statements: pd.DataFrame) -> go.Figure:
         ))
     fig.add_hline(y=0, line=dict(color="#BBBBBB", width=1, dash="dot"))
     fig.update_yaxes(title_text="tension per statement", range=[-1.1, 1.1])
+    if summarised:
+        fig.update_layout(title=dict(text=f"Outlets with more than {POINTS_PER_BOX:,} statements: box only, no dots",
+                                     font=dict(size=12)))
     return _base_layout(fig)
+
+
+POINTS_PER_BOX = 1_500
 
 
 TONE_METRICS = {

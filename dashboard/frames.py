@@ -121,7 +121,10 @@ def stories(articles: pd.DataFrame) -> pd.DataFrame:
     cols = ["story_id", "articles", "outlets", "first_published", "titles", "sources"]
     if articles.empty:
         return pd.DataFrame(columns=cols)
-    a = articles.assign(outlet_label=articles["outlet"].fillna("(outlet unknown)"))
+    a = articles[articles.duplicated("story_id", keep=False)]  # only stories of several articles are listed
+    if a.empty:
+        return pd.DataFrame(columns=cols)
+    a = a.assign(outlet_label=a["outlet"].astype("string").fillna("(outlet unknown)"))
     g = a.groupby("story_id")
     out = pd.DataFrame({
         "articles": g["article_id"].nunique(),

@@ -160,7 +160,23 @@ def reader_link(article_id: str) -> str:
     return state.share_url(state.app_base_url(), "reader", params, current_page_path=ctx.page_path)
 
 
+# A browser table of a million rows would take the page down (and a link per row to build): tables show the
+# first rows in their order, say so, and the downloads hold every row.
+TABLE_ROWS = 5_000
+
+
+def capped(frame: pd.DataFrame, what: str = "statements", rows: int | None = None) -> pd.DataFrame:
+    """The first ``rows`` rows, with a note under the table when there are more."""
+    rows = TABLE_ROWS if rows is None else rows
+    if len(frame) <= rows:
+        return frame
+    st.caption(f"Showing the first {rows:,} of {len(frame):,} {what} in this order; narrow the filters to see the "
+               "others, or download them all below.")
+    return frame.head(rows)
+
+
 def statements_table(statements: pd.DataFrame, *, key: str, height: int | str = "auto", selectable: bool = False):
+    statements = capped(statements)
     table = frames.statement_table(statements, link=reader_link)
     config = {
         "date": st.column_config.DateColumn("statement date", help="When the statement was made (see precision)."),

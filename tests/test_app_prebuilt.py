@@ -70,3 +70,23 @@ def test_a_folder_without_frames_is_named_with_the_reason(env):
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
     assert "nothing-here" in errors and "articles.parquet" in errors
+
+
+def test_every_page_renders_a_large_corpus_with_tables_capped_and_said_so(env):
+    """100 000 statements (made directly, as the benchmark makes them): charts draw on aggregates, tables show
+    the first rows with a note instead of sending every row to the browser."""
+    from analysis.statements_synth import write_frames
+    from dashboard import ui
+
+    out = env / "large"
+    write_frames(100_000, out)
+    os.environ["RIFT_FRAMES_DIR"] = str(out)
+    for page in ["overview", "actors", "outlets", "statements", "reader", "method"]:
+        at = run(page)
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not [e for e in at.error], page
+        for table in at.dataframe:
+            assert len(table.value) <= ui.TABLE_ROWS, page
+    at = run("statements")
+    assert len(at.dataframe[0].value) == ui.TABLE_ROWS
+    assert any(f"first {ui.TABLE_ROWS:,} of 100,000 statements" in c.value for c in at.caption)

@@ -51,7 +51,7 @@ def main() -> None:
     if stories.empty:
         st.info("Every article under these filters tells its own story: no syndicated copies or rewrites found.")
     else:
-        st.dataframe(stories, hide_index=True, key="outlets_stories", column_config={
+        st.dataframe(ui.capped(stories, "stories"), hide_index=True, key="outlets_stories", column_config={
             "story_id": st.column_config.TextColumn("story"),
             "articles": st.column_config.NumberColumn("articles"),
             "first_published": st.column_config.DateColumn("first published"),

@@ -93,7 +93,7 @@ def main() -> None:
     if events.empty:
         st.info("The articles behind these filters report no dated events.")
     else:
-        ev = events.copy()
+        ev = ui.capped(events, "key events").copy()
         ev["date"] = pd.to_datetime(ev["date"], utc=True, errors="coerce").dt.tz_convert(None).dt.date
         ev["article"] = ev["article_id"].map(ui.reader_link)
         st.dataframe(
