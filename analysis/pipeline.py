@@ -988,14 +988,16 @@ class _LocalRunner:
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self._used = False
 
     def __enter__(self) -> "_LocalRunner":
         return self
 
     def __exit__(self, *exc) -> None:
         if self._pool is not None:
-            # Workers still warming up (a build that had nothing to process) are not waited for.
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            # Workers that only warmed up (a build that had nothing to process) are not waited for; workers that
+            # did work are, so that no process outlives the build.
+            self._pool.shutdown(wait=self._used, cancel_futures=True)
             self._pool = None
 
     def warm(self, workers: int | None) -> None:
@@ -1027,6 +1029,7 @@ class _LocalRunner:
         try:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(max_workers=workers)
+            self._used = True
             for (i, _, _), out in zip(todo, self._pool.map(_process_one, [(r, ref, mode) for _, r, ref in todo], chunksize=chunk)):
                 done.add(i)
                 yield i, out
