@@ -471,7 +471,7 @@ def bench_profile(n: int, work: Path, results: dict, sentiment: str = "auto") ->
 
 def _code_version() -> str:
     """The package's fingerprint: figures from runs whose code changed in between do not compare."""
-    from analysis.distributed import code_fingerprint
+    from analysis.version import code_fingerprint
     return code_fingerprint()
 
 

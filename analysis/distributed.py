@@ -18,7 +18,6 @@ fsspec URL such as ``s3://bucket/run`` (with the matching fsspec driver installe
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from collections.abc import Iterable, Iterator
@@ -26,29 +25,12 @@ from pathlib import Path
 
 from .document import RawArticle
 from .pipeline import BuildResult, Reference, build_corpus
+from .version import code_fingerprint
 
-PACKAGE = Path(__file__).resolve().parent
-
-
-def code_fingerprint() -> str:
-    """Hash of this package's code and data: workers with another version would build other frames."""
-    h = hashlib.sha256()
-    for p in sorted(PACKAGE.rglob("*")):
-        if not p.is_file() or "__pycache__" in p.parts or p.suffix == ".pyc":
-            continue
-        rel = p.relative_to(PACKAGE).as_posix()
-        if rel.startswith(("data/gold/", "data/newsmtsc/")):  # evaluation data: does not change the frames
-            continue
-        st = p.stat()
-        if st.st_size > 1_000_000:  # models: size stands in for the bytes
-            h.update(f"{rel}\0{st.st_size}\n".encode())
-        else:
-            h.update(rel.encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()[:16]
 
 
 def _worker_fingerprint() -> str:
-    from analysis.distributed import code_fingerprint as fp
+    from analysis.version import code_fingerprint as fp
     return fp()
 
 

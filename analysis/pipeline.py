@@ -28,8 +28,10 @@ import pandas as pd
 from . import schema
 from .document import FileReport, RawArticle
 from .scoring import SCORE_COLUMNS, set_sentiment_mode
+from .version import code_fingerprint
 
-# Bump when the extraction changes: cached per-article results of other versions are not reused.
+# The format of the cache files (in their names); the extraction's own version is analysis.version's
+# fingerprint of the code and data, part of every cache key.
 PIPELINE_VERSION = "1"
 
 
@@ -57,6 +59,7 @@ def _cache_key(raw: RawArticle) -> str:
     h = hashlib.sha256()
     from .scoring import sentiment_mode
     h.update(PIPELINE_VERSION.encode())
+    h.update(code_fingerprint().encode())  # an edited step or word list never reuses the old results
     h.update(sentiment_mode().encode())
     h.update(raw.text.encode("utf-8", "surrogatepass"))
     for k in sorted(raw.hints):
@@ -909,7 +912,7 @@ def _manifest(paths: list[Path]) -> str | None:
     no-change rebuild may take; the file system's metadata answers that in a stat per file. Hidden files and
     folders are left out, as the reader leaves them out.
     """
-    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    h = hashlib.sha256(PIPELINE_VERSION.encode() + code_fingerprint().encode())
     try:
         for root in paths:
             root = root.resolve()

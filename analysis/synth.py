@@ -346,8 +346,15 @@ class _Writer:
                           "place": self.rng.choice(b["places"])})
             opener = _fill(self.rng.choice(b["background_openers"]), slots)
             sentence = _fill(b["background"][k], slots)
+            if opener and sentence.split(" ", 1)[0] in _COMMON_OPENING_WORDS:
+                sentence = sentence[0].lower() + sentence[1:]  # "Separately, diplomats say", not "Separately, Diplomats"
             out.append(opener + sentence if opener else _cap(sentence))
         return " ".join(out)
+
+
+# First words of background sentences that are not names: lower-cased after an opener.
+_COMMON_OPENING_WORDS = frozenset({"The", "A", "About", "Relations", "Diplomats", "Opposition", "Trade", "Observers",
+                                   "Officials", "Satellite", "Energy", "Prices", "Lawmakers"})
 
 
 def _published_line(rng: random.Random, ts: datetime) -> str:

@@ -127,22 +127,9 @@ def file_hash(path: Path) -> str:
 
 def _engine_fingerprint() -> str:
     """Changes whenever the analysis package's code or data changes."""
-    pkg = ROOT / "analysis"
-    h = hashlib.sha256()
-    if pkg.is_dir():
-        for p in sorted(pkg.rglob("*")):
-            if not p.is_file() or "__pycache__" in p.parts or p.suffix == ".pyc":
-                continue
-            rel = p.relative_to(pkg).as_posix()
-            if "gold" in p.parts:  # evaluation data does not change the frames
-                continue
-            stat = p.stat()
-            if stat.st_size > 256_000:
-                # Large data files (models, training sets): size and mtime stand in for the bytes.
-                h.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-            else:
-                h.update(f"{rel}\0{file_hash(p)}\n".encode())
-    return h.hexdigest()
+    from analysis.version import code_fingerprint
+
+    return code_fingerprint()
 
 
 def corpus_key(files: Iterable[Path] | None = None) -> str:

@@ -359,3 +359,18 @@ def test_any_scrape_gives_valid_blocks_and_metadata_evidence_in_place(text):
     for found in (meta.outlet, meta.title, meta.published):
         if found is not None:
             assert text[found.start:found.start + len(found.evidence)] == found.evidence
+
+
+def test_donation_briefing_and_disclaimer_footers_are_boilerplate_but_a_quoted_view_is_not():
+    text = ("Kazakhstan recalls envoy over pipeline row\n\n"
+            "ASTANA - Kazakhstan recalled its ambassador from Tbilisi on Friday.\n\n"
+            "\u201cThe views expressed by the minister are not those of this government,\u201d a spokesman said.\n\n"
+            "The views expressed by commentators are their own.\n\n"
+            "Sign up for our morning briefing\n\n"
+            "Our journalism is free to read. Support it with a donation.\n")
+    blocks = kinds(text)
+    assert blocks["The views expressed by commentators are their own."] == ("boilerplate", "site navigation or footer")
+    assert blocks["Sign up for our morning briefing"][0] == "boilerplate"
+    assert blocks["Our journalism is free to read. Support it with a donation."][0] == "boilerplate"
+    quoted = "\u201cThe views expressed by the minister are not those of this government,\u201d a spokesman said."
+    assert blocks[quoted][0] == "body"
