@@ -368,11 +368,34 @@ class _FastModel(SentimentModel):
             self.intercept = arrays["intercept"].astype(np.float32)
 
     def predict_proba(self, sentences, spans):
-        logits = np.tile(self.intercept, (len(sentences), 1))
+        # The whole batch as one sparse matrix: fast_vectorise row by row spent most of its time in NumPy's
+        # per-call overhead on arrays of a few dozen values. Same TF-IDF, same per-group normalisation.
+        vocab = self.vocab
+        cols: list[int] = []
+        counts: list[int] = []
+        rows: list[int] = []
         for row, (sentence, span) in enumerate(zip(sentences, spans)):
-            idx, val = fast_vectorise(fast_features(sentence, span), self.vocab, self.idf, self.ranges)
-            if len(idx):
-                logits[row] += val @ self.coef[idx]
+            seen: dict[int, int] = {}
+            for f in fast_features(sentence, span):
+                j = vocab.get(f)
+                if j is not None:
+                    seen[j] = seen.get(j, 0) + 1
+            cols.extend(seen)
+            counts.extend(seen.values())
+            rows.extend([row] * len(seen))
+        n = len(sentences)
+        logits = np.tile(self.intercept, (n, 1))
+        if cols:
+            idx = np.asarray(cols, dtype=np.int64)
+            row_of = np.asarray(rows, dtype=np.int64)
+            val = (1.0 + np.log(np.asarray(counts, dtype=np.float32))) * self.idf[idx]
+            starts = np.asarray([lo for lo, _ in self.ranges], dtype=np.int64)
+            cell = row_of * len(starts) + (np.searchsorted(starts, idx, side="right") - 1)
+            norm = np.sqrt(np.bincount(cell, weights=val.astype(np.float64) ** 2, minlength=n * len(starts)))[cell]
+            val = (val / np.where(norm > 0, norm, 1.0)).astype(np.float32)
+            contrib = val[:, None] * self.coef[idx]
+            for c in range(logits.shape[1]):
+                logits[:, c] += np.bincount(row_of, weights=contrib[:, c], minlength=n).astype(np.float32)
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
         return probs / probs.sum(axis=1, keepdims=True)

@@ -239,3 +239,24 @@ def test_the_recorded_benchmark_figures_are_what_the_shipped_models_score():
     assert {SentimentModel.load(mode="encoder").name, SentimentModel.load(mode="fast").name} < names
     f1 = {(r["model"], r["split"]): r["macro_f1"] for r in recorded}
     assert f1[(SentimentModel.load(mode="encoder").name, "rw")] > f1[("TextBlob (sign of polarity)", "rw")] + 20
+
+
+def test_the_fast_models_batch_path_is_the_training_featuriser():
+    """Training builds rows with fast_vectorise; inference builds the whole batch at once: the same numbers."""
+    import numpy as np
+
+    from analysis.sentiment_model import SentimentModel, fast_features, fast_vectorise
+
+    model = SentimentModel.load(mode="fast")
+    sentences = ["Critics slammed Minister Jane Koval for the botched reform.",
+                 "Oslo praised the generous aid package announced by Helsinki on Monday!",
+                 "The talks ended.", "", "Nothing here names anyone, and nothing here is in the vocabulary: qzx."]
+    spans = [(25, 35), (0, 4), None, None, None]
+    logits = np.tile(model.intercept, (len(sentences), 1)).astype(np.float64)
+    for row, (s, sp) in enumerate(zip(sentences, spans)):
+        idx, val = fast_vectorise(fast_features(s, sp), model.vocab, model.idf, model.ranges)
+        if len(idx):
+            logits[row] += val @ model.coef[idx]
+    expected = np.exp(logits - logits.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(model.predict_proba(sentences, spans), expected, atol=1e-5)
