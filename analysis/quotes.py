@@ -50,13 +50,18 @@ def _can_close(text: str, i: int) -> bool:
     return not prev.isspace() and (nxt in _CLOSERS_AFTER or i + 1 >= len(text) or not nxt.isalnum())
 
 
+_DOUBLE_MARKS_RE = re.compile("[" + re.escape("".join(sorted(set(_DOUBLE_OPEN) | set(_DOUBLE_OPEN.values()) | {'"', "”", "“"}))) + "]")
+
+
 def _find_double(text: str, lo: int, hi: int) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     i = lo
     open_at = -1
     open_mark = ""
     close_mark = ""
-    while i < hi:
+    # Only quotation marks change the state: visit them, not every character.
+    for found in _DOUBLE_MARKS_RE.finditer(text, lo, hi):
+        i = found.start()
         ch = text[i]
         if open_at < 0:
             if ch in ("“", "„", "«", "‹") or (ch in ('"', "”") and _can_open(text, i)):
@@ -76,7 +81,6 @@ def _find_double(text: str, lo: int, hi: int) -> list[QuoteSpan]:
                 # A second opening curly mark before any closing one: the first quote lost its closer.
                 spans.append(QuoteSpan(open_at + 1, _trim_end(text, open_at + 1, i), open_mark, False))
                 open_at = i
-        i += 1
     if open_at >= 0 and hi - open_at > 2:
         spans.append(QuoteSpan(open_at + 1, _trim_end(text, open_at + 1, hi), open_mark, False))
     return spans
