@@ -366,8 +366,8 @@ def link_stories(articles: list[dict], statements: list[dict], threshold: float 
     for a in articles:
         aid = a["article_id"]
         dated = [s for s in matches.get(aid, []) if s["date_precision"] in ("day", "month")]
-        dated.sort(key=lambda s: ({"day": 0, "month": 1}[s["date_precision"]], s["statement_id"]))
-        out[aid] = (roots[find(aid)], dated[0] if dated else None)
+        best = min(dated, key=lambda s: (s["date_precision"] != "day", s["statement_id"])) if dated else None
+        out[aid] = (roots[find(aid)], best)
     return out
 
 
