@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import schema
 from .document import FileReport, RawArticle
-from .scoring import SCORE_COLUMNS, set_sentiment_mode
+from .scoring import SCORE_COLUMNS, sentiment_mode, set_sentiment_mode
 from .version import code_fingerprint
 
 # The format of the cache files (in their names); the extraction's own version is analysis.version's
@@ -57,7 +57,6 @@ def content_hash(text: str) -> str:
 
 def _cache_key(raw: RawArticle) -> str:
     h = hashlib.sha256()
-    from .scoring import sentiment_mode
     h.update(PIPELINE_VERSION.encode())
     h.update(code_fingerprint().encode())  # an edited step or word list never reuses the old results
     h.update(sentiment_mode().encode())
@@ -269,10 +268,8 @@ def _process_one(args: tuple):
     """``(raw, reference)`` or ``(raw, reference, sentiment mode)``: a worker started before the build chose the
     mode is told it with each article."""
     raw, ref = args[0], args[1]
-    if len(args) > 2 and args[2] is not None:
-        from .scoring import sentiment_mode
-        if args[2] != sentiment_mode():
-            set_sentiment_mode(args[2])
+    if len(args) > 2 and args[2] is not None and args[2] != sentiment_mode():
+        set_sentiment_mode(args[2])
     try:
         art, rows = process_article(raw, ref)
         return raw.source, art, rows, None
@@ -458,7 +455,6 @@ def _save_cache(cache_dir: Path | None, cache: dict, previous: dict | None = Non
     """
     if cache_dir is None:
         return None
-    from .storage import write_pickle_atomic
     previous = previous or {}
     existing = [p for p in _cache_parts(cache_dir) if p.exists()]
     stale = sum(1 for k in previous if k not in cache)
@@ -466,16 +462,23 @@ def _save_cache(cache_dir: Path | None, cache: dict, previous: dict | None = Non
     new = cache if whole else {k: v for k, v in cache.items() if k not in previous}
     if not new:
         return None
+    return _write_cache_file(cache_dir, new, replacing=existing if whole else None)
+
+
+def _write_cache_file(cache_dir: Path, entries: dict, replacing: list[Path] | None = None) -> FileReport | None:
+    """``entries`` as the whole cache (removing the files ``replacing``) or, with ``replacing=None``, as one more
+    part; a cache that cannot be written costs time, never the build."""
+    from .storage import write_pickle_atomic
+    whole = replacing is not None
     path = _cache_file(cache_dir) if whole else cache_dir / f"articles-v{PIPELINE_VERSION}+{time.time_ns():x}-{os.getpid()}.pkl"
     try:
-        write_pickle_atomic(path, new)
-        if whole:
-            for old in existing:
-                if old != path:
-                    old.unlink(missing_ok=True)
+        write_pickle_atomic(path, entries)
+        for old in replacing or []:
+            if old != path:
+                old.unlink(missing_ok=True)
     except OSError as exc:
         return FileReport(str(path), "uncached", f"per-article cache could not be written ({type(exc).__name__}: "
-                                                 f"{exc}); the next build processes every article again")
+                                                 f"{exc}); the next build processes these articles again")
     return None
 
 
@@ -603,7 +606,8 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
     paths = [Path(p) for p in paths]
     cache_path = Path(cache_dir) if cache_dir is not None else None
     # Nothing changed since the last build with this cache (same files, sizes and times): its frames as they were.
-    manifest = _manifest(paths) if cache_path is not None else None
+    listing = _input_listing(paths)
+    manifest = _manifest(listing) if cache_path is not None else None
     if manifest is not None:
         manifest = f"{manifest}|sentiment={sentiment}"
     unchanged, frames_problem = _load_frames(cache_path, manifest) if manifest is not None else (None, None)
@@ -611,7 +615,7 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
         if progress:
             progress(len(unchanged.articles), len(unchanged.articles), "cached")
         return unchanged
-    if warm is not None and _count_files(paths, stop_at=40) >= 40:  # fewer articles run in this process
+    if warm is not None and len(listing) >= 40:  # fewer articles run in this process
         warm(workers)
     outcomes = _FileOutcomes()
     if frames_problem is not None:
@@ -734,18 +738,9 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 def _load_previous(cache_dir: Path) -> tuple[tuple[BuildResult, _PassState] | None, FileReport | None]:
     """The last build's frames and corpus-pass state, and a report line when the store is unreadable."""
-    from .storage import read_pickle_checked
-    path = _frames_file(cache_dir)
-    if not path.exists():
-        return None, None
-    stored, problem = read_pickle_checked(path)
-    if problem is None and not (isinstance(stored, dict) and isinstance(stored.get("result"), BuildResult)):
-        problem = "not a corpus cache of this version (unexpected contents)"
-    if problem is not None:
-        return None, FileReport(str(path), "rebuilt", f"corpus cache was unreadable ({problem}); "
-                                                      "the frames were built again and the cache rewritten")
-    state = stored.get("state")
-    return ((stored["result"], state) if isinstance(state, _PassState) else None), None
+    stored, problem = _read_frames_store(cache_dir)
+    state = stored.get("state") if stored is not None else None
+    return ((stored["result"], state) if isinstance(state, _PassState) else None), problem
 
 
 def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArticle], raw_tokens: list[int],
@@ -877,58 +872,40 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
 
 def _append_cache(cache_dir: Path, entries: dict) -> FileReport | None:
     """New per-article results as one more part of the cache (folded into one file when the parts become many)."""
-    from .storage import write_pickle_atomic
     existing = [p for p in _cache_parts(cache_dir) if p.exists()]
     if not existing or len(existing) >= _CACHE_PARTS_MAX:
         cache, _ = _load_cache(cache_dir)
         return _save_cache(cache_dir, {**cache, **entries})
-    path = cache_dir / f"articles-v{PIPELINE_VERSION}+{time.time_ns():x}-{os.getpid()}.pkl"
-    try:
-        write_pickle_atomic(path, entries)
-    except OSError as exc:
-        return FileReport(str(path), "uncached", f"per-article cache could not be written ({type(exc).__name__}: "
-                                                 f"{exc}); the next build processes these articles again")
-    return None
+    return _write_cache_file(cache_dir, entries)
 
 
-def _count_files(paths: list[Path], stop_at: int) -> int:
-    """Input files (hidden ones left out, as the reader leaves them out), counted up to ``stop_at``."""
-    n = 0
+def _input_listing(paths: list[Path]) -> list[tuple[Path, str]]:
+    """``(root, path relative to it)`` of every input file, in a stable order; hidden files and folders are left
+    out, as the reader leaves them out. One walk serves both the fingerprint and the decision to start workers."""
+    out: list[tuple[Path, str]] = []
     for root in paths:
+        root = root.resolve()
         if root.is_file():
-            n += 1
-        for _, dirs, files in os.walk(root):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            n += sum(1 for f in files if not f.startswith("."))
-            if n >= stop_at:
-                return n
-    return n
+            out.append((root, ""))
+            continue
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            out += [(root, os.path.relpath(os.path.join(folder, name), root)) for name in sorted(files)
+                    if not name.startswith(".")]
+    return out
 
 
-def _manifest(paths: list[Path]) -> str | None:
+def _manifest(listing: list[tuple[Path, str]]) -> str | None:
     """Fingerprint of the inputs as the file system describes them (path, size, modification time), or None.
 
     Reading and hashing every article only to find nothing changed costs more than the 5 % of a full build a
-    no-change rebuild may take; the file system's metadata answers that in a stat per file. Hidden files and
-    folders are left out, as the reader leaves them out.
+    no-change rebuild may take; the file system's metadata answers that in a stat per file.
     """
     h = hashlib.sha256(PIPELINE_VERSION.encode() + code_fingerprint().encode())
     try:
-        for root in paths:
-            root = root.resolve()
-            h.update(f"\0root={root}".encode("utf-8", "surrogatepass"))
-            if root.is_file():
-                st = root.stat()
-                h.update(f"|{st.st_size}|{st.st_mtime_ns}".encode())
-                continue
-            for folder, dirs, files in os.walk(root):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.startswith("."):
-                        continue
-                    st = os.stat(os.path.join(folder, name))
-                    rel = os.path.relpath(os.path.join(folder, name), root)
-                    h.update(f"\0{rel}|{st.st_size}|{st.st_mtime_ns}".encode("utf-8", "surrogatepass"))
+        for root, rel in listing:
+            st = os.stat(root / rel if rel else root)
+            h.update(f"\0{root}\0{rel}|{st.st_size}|{st.st_mtime_ns}".encode("utf-8", "surrogatepass"))
     except OSError:
         return None  # a file vanished while listing: build normally
     return h.hexdigest()
@@ -940,14 +917,22 @@ def _frames_file(cache_dir: Path) -> Path:
 
 def _load_frames(cache_dir: Path, manifest: str) -> tuple[BuildResult | None, FileReport | None]:
     """The stored result when the inputs are unchanged, and a report line when the store is unreadable."""
-    from .storage import read_pickle_checked
-    path = _frames_file(cache_dir)
     # The fingerprint sits in a small file of its own: when the inputs changed, the frames are not unpickled.
     try:
-        if path.with_suffix(".key").read_text(encoding="utf-8") != manifest:
+        if _frames_file(cache_dir).with_suffix(".key").read_text(encoding="utf-8") != manifest:
             return None, None
     except (OSError, UnicodeDecodeError):
         return None, None
+    stored, problem = _read_frames_store(cache_dir)
+    if stored is None or stored.get("manifest") != manifest:
+        return None, problem
+    return stored["result"], None
+
+
+def _read_frames_store(cache_dir: Path) -> tuple[dict | None, FileReport | None]:
+    """The stored frames (``{"manifest", "result", "state"}``), and a report line when the store is unreadable."""
+    from .storage import read_pickle_checked
+    path = _frames_file(cache_dir)
     stored, problem = read_pickle_checked(path)
     if problem is None and stored is not None and not (
             isinstance(stored, dict) and isinstance(stored.get("result"), BuildResult)):
@@ -955,9 +940,7 @@ def _load_frames(cache_dir: Path, manifest: str) -> tuple[BuildResult | None, Fi
     if problem is not None:
         return None, FileReport(str(path), "rebuilt", f"corpus cache was unreadable ({problem}); "
                                                       "the frames were built again and the cache rewritten")
-    if stored is None or stored.get("manifest") != manifest:
-        return None, None
-    return stored["result"], None
+    return stored, None
 
 
 def _save_frames(cache_dir: Path, manifest: str, result: BuildResult, state: _PassState | None = None) -> None:
@@ -1019,7 +1002,6 @@ class _LocalRunner:
     def __call__(self, todo: list[tuple[int, RawArticle, Reference | None]], workers: int | None):
         if not todo:
             return
-        from .scoring import sentiment_mode
         mode = sentiment_mode()
         workers = workers if workers is not None else (os.cpu_count() or 1)
         # A few articles are not worth starting workers for; once the workers run, they take any number.

@@ -78,15 +78,16 @@ def read_build_output(folder: Path) -> Corpus:
         articles, statements = _restore_dtypes(articles, statements)
     except Exception as exc:  # noqa: BLE001 - shown to the user with the folder and the reason
         raise FramesUnreadable(f"{folder}: the frames cannot be read ({type(exc).__name__}: {exc})") from None
-    rows = []
+    from analysis.document import FileReport
+
+    lines = []
     try:
         files = json.loads((folder / "build_report.json").read_text(encoding="utf-8")).get("files", [])
-        rows = [{"file": str(r.get("file", "")), "status": str(r.get("status", "")), "reason": str(r.get("reason") or ""),
-                 "articles": int(r.get("articles") or 0)} for r in files if isinstance(r, dict)]
+        lines = [FileReport(str(r.get("file", "")), str(r.get("status", "")), str(r.get("reason") or ""),
+                            int(r.get("articles") or 0)) for r in files if isinstance(r, dict)]
     except (OSError, ValueError, AttributeError, TypeError):
         pass  # the report is optional: the frames are what the pages show
-    report = pd.DataFrame(rows, columns=list(REPORT_COLUMNS)).astype(
-        {"file": "string", "status": "string", "reason": "string", "articles": "int64"})
+    report = _report_frame(lines)
     built = pd.Timestamp((folder / "statements.parquet").stat().st_mtime, unit="s", tz="UTC")
     return Corpus(frames_key(folder), articles, statements, report, built, {"frames_dir": str(folder)})
 
@@ -125,18 +126,13 @@ def file_hash(path: Path) -> str:
     return h
 
 
-def _engine_fingerprint() -> str:
-    """Changes whenever the analysis package's code or data changes."""
-    from analysis.version import code_fingerprint
-
-    return code_fingerprint()
-
-
 def corpus_key(files: Iterable[Path] | None = None) -> str:
     """Content hash of the inputs (names relative to their folder + bytes) and of the engine."""
     files = list(files) if files is not None else input_files()
     h = hashlib.sha256()
-    h.update(_engine_fingerprint().encode())
+    from analysis.version import code_fingerprint
+
+    h.update(code_fingerprint().encode())  # a new extractor rebuilds
     for p in files:
         h.update(f"{p.name}\0{file_hash(p)}\n".encode())
     return h.hexdigest()[:20]

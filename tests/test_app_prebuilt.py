@@ -1,7 +1,6 @@
 """The dashboard showing a finished build (RIFT_FRAMES_DIR), as after a build on a cluster."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,17 +16,12 @@ APP = str(ROOT / "dashboard" / "app.py")
 
 
 @pytest.fixture()
-def env(tmp_path):
-    keys = ("RIFT_FRAMES_DIR", "RIFT_DATA_DIR", "RIFT_CACHE_DIR")
-    old = {k: os.environ.get(k) for k in keys}
-    os.environ["RIFT_DATA_DIR"] = str(tmp_path / "uploads")
-    os.environ["RIFT_CACHE_DIR"] = str(tmp_path / "cache")
-    yield tmp_path
-    for k, v in old.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+def env(tmp_path, monkeypatch):
+    """Empty upload and cache folders; each test points RIFT_FRAMES_DIR at its build."""
+    monkeypatch.setenv("RIFT_DATA_DIR", str(tmp_path / "uploads"))
+    monkeypatch.setenv("RIFT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("RIFT_FRAMES_DIR", raising=False)
+    return monkeypatch, tmp_path
 
 
 def run(page: str | None = None) -> AppTest:
@@ -40,6 +34,7 @@ def run(page: str | None = None) -> AppTest:
 
 
 def test_the_pages_show_the_build_in_the_folder_and_uploads_are_off(env):
+    monkeypatch, env = env
     corpus = env / "corpus"
     corpus.mkdir()
     for a in ARTICLES[:4]:
@@ -49,7 +44,7 @@ def test_the_pages_show_the_build_in_the_folder_and_uploads_are_off(env):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     statements = pd.read_parquet(out / "statements.parquet")
-    os.environ["RIFT_FRAMES_DIR"] = str(out)
+    monkeypatch.setenv("RIFT_FRAMES_DIR", str(out))
 
     at = run()
     assert not at.exception
@@ -65,7 +60,8 @@ def test_the_pages_show_the_build_in_the_folder_and_uploads_are_off(env):
 
 
 def test_a_folder_without_frames_is_named_with_the_reason(env):
-    os.environ["RIFT_FRAMES_DIR"] = str(env / "nothing-here")
+    monkeypatch, env = env
+    monkeypatch.setenv("RIFT_FRAMES_DIR", str(env / "nothing-here"))
     at = run()
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
@@ -78,9 +74,10 @@ def test_every_page_renders_a_large_corpus_with_tables_capped_and_said_so(env):
     from analysis.statements_synth import write_frames
     from dashboard import ui
 
+    monkeypatch, env = env
     out = env / "large"
     write_frames(100_000, out)
-    os.environ["RIFT_FRAMES_DIR"] = str(out)
+    monkeypatch.setenv("RIFT_FRAMES_DIR", str(out))
     for page in ["overview", "actors", "outlets", "statements", "reader", "method"]:
         at = run(page)
         assert not at.exception, (page, [e.value for e in at.exception])

@@ -102,9 +102,9 @@ def main() -> None:
     st.caption("Computed now from the evaluation against the gold annotations shipped in `analysis/data/gold/`, not typed in. "
                "F1 and accuracy run from 0 to 1; higher is better.")
     try:
-        from dashboard.data import _engine_fingerprint
+        from analysis.version import code_fingerprint
 
-        result = _evaluation(_engine_fingerprint())
+        result = _evaluation(code_fingerprint())
     except engine.EngineMissing as exc:
         ui.engine_missing(exc)
     except Exception as exc:  # noqa: BLE001 - the evaluation failing must not take the page down
