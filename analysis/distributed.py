@@ -68,7 +68,7 @@ def process_batch(batch_no: int, items: list[tuple[int, RawArticle, Reference | 
     # The dataset holds the first pass; articles dated again in the corpus pass (ref given) are not rewritten.
     first = [out for (_, out), (_, _, ref) in zip(results, items) if ref is None and out[3] is None]
     if dataset is not None and first:
-        arts = [out[1] for out in first]
+        arts = [{k: v for k, v in out[1].items() if k != "_dating"} for out in first]
         rows = [r for out in first for r in out[2]]
         for sub, records, cols in (("articles", arts, schema.ARTICLE_COLUMNS), ("statements", rows, schema.STATEMENT_COLUMNS)):
             frame = schema.conform(pd.DataFrame(records) if records else pd.DataFrame(), cols)

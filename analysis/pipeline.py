@@ -80,6 +80,18 @@ class Reference:
     # An article dated again with a borrowed reference keeps its first-pass scores (scoring.SCORE_COLUMNS per
     # statement): only its dates change, and scoring is most of an article's cost.
     scores: tuple | None = None
+    # Its whole first pass, when this process has it: (article row, statement rows, Dating). Then only the dates
+    # are worked out again (``redate_article``), not the cleaning, segmentation and attribution.
+    first_pass: tuple | None = None
+
+
+@dataclass
+class Dating:
+    """What dating an undated article again needs of its first pass: one ``StatementFrame`` and the date
+    mentions per statement. Returned with the first pass under the article row's ``_dating`` key (never
+    stored: the build takes it off as it collects the results)."""
+    frames: list
+    mentions: list
 
 
 def _fmt_date(ts: pd.Timestamp, precision: str) -> str:
@@ -94,9 +106,11 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
     from .metadata import extract_metadata
     from .segment import segment_units
     from .speakers import attribute_speakers
-    from .statement_dates import resolve_statement_dates
+    from .statement_dates import resolve_statement_dates, statement_frames
     from .scoring import score_statements
 
+    if reference_override is not None and reference_override.first_pass is not None:
+        return redate_article(*reference_override.first_pass, reference_override)
     text = raw.text
     article_id = content_hash(text)
     doc = clean_article(text)
@@ -133,7 +147,8 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
         else:
             ref = Reference(None, "unknown", None)
 
-    dates = resolve_statement_dates(units, attrs, unit_mentions, ref, masked_units)
+    frames = statement_frames(units, attrs, masked_units)
+    dates = resolve_statement_dates(frames, unit_mentions, ref)
     rows = []
     for pos, (u, a, d) in enumerate(zip(units, attrs, dates)):
         speaker = a.speaker
@@ -203,7 +218,25 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
     }
     for r in rows:
         r["story_id"] = article_id
+    if published is None:  # only an undated article may be dated again, from another telling of its quotations
+        article["_dating"] = Dating(frames, unit_mentions)
     return article, rows
+
+
+def redate_article(article: dict, rows: list[dict], dating: Dating, ref: Reference) -> tuple[dict, list[dict]]:
+    """An undated article's first pass dated with a borrowed reference: what ``process_article(raw, ref)``
+    returns, from the first pass's statement frames and date mentions (only the dates change)."""
+    from .statement_dates import resolve_statement_dates
+
+    dates = resolve_statement_dates(dating.frames, dating.mentions, ref)
+    art = {k: v for k, v in article.items() if k != "_dating"}
+    art.update(reference_date=ref.date, reference_precision=ref.precision if ref.date is not None else "unknown",
+               reference_evidence=ref.evidence, story_id=art["article_id"])
+    out = []
+    for r, d in zip(rows, dates):
+        r = dict(r, statement_date=d[0], date_precision=d[1], date_evidence=d[2], story_id=art["article_id"])
+        out.append(r)
+    return art, out
 
 
 def _target_span(mentions, targets, quotes, offset: int) -> tuple[int, int] | None:
@@ -666,11 +699,15 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
     new_cache = {}
     art_index: list[int] = []  # raws index of each article
     art_rows: list[list[dict]] = []  # each article's statement rows
+    dating_of: dict[int, Dating] = {}  # article index -> its first pass's dating (articles processed just now)
     for i in range(len(raws)):
         src, art, rows, err = results[i]
         if err:
             outcomes.failed(raw_tokens[i], err)
             continue
+        dating = art.pop("_dating", None)
+        if dating is not None:
+            dating_of[len(articles)] = dating
         new_cache[keys[i]] = (art, rows)
         articles.append(art)
         art_index.append(i)
@@ -693,11 +730,12 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
             hit = cache.get(redo_keys[k])
             if hit is not None:
                 new_cache[redo_keys[k]] = redone[k] = hit
-        todo = [(k, raws[art_index[k]], dataclasses.replace(ref, scores=tuple({c: s[c] for c in SCORE_COLUMNS} for s in art_rows[k])))
+        todo = [(k, raws[art_index[k]], _with_first_pass(ref, articles[k], art_rows[k], dating_of.get(k)))
                 for k, ref in redo if k not in redone]
-        for k, (_, art, rows, err) in runner(todo, workers):
+        for k, (_, art, rows, err) in _run_redo(runner, todo, workers):
             if err:  # keep the first-pass result of an article that fails only with the borrowed date
                 continue
+            art.pop("_dating", None)
             new_cache[redo_keys[k]] = (art, rows)
             redone[k] = (art, rows)
         for k, (art, rows) in redone.items():
@@ -777,11 +815,15 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
     new_art: dict[str, dict] = {}
     new_rows: dict[str, list[dict]] = {}
     key_of = {aid: k for k, aid in state.keys.items() if aid in keep_ids}
+    dating_of: dict[str, Dating] = {}
     for i in new_idx:
         _, art, rows, err = results[i]
         if err:
             outcomes.failed(raw_tokens[i], err)
             continue
+        dating = art.pop("_dating", None)
+        if dating is not None:
+            dating_of[art["article_id"]] = dating
         new_entries[keys[i]] = (art, rows)
         new_art[art["article_id"]], new_rows[art["article_id"]] = art, rows
         key_of[art["article_id"]] = keys[i]
@@ -816,20 +858,21 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
         if state.redone.get(aid) == rk:
             redone[aid] = rk  # dated with this reference already: its rows in the last frames stand
             continue
-        if aid in new_rows:  # scores do not depend on the date: keep them
-            ref = dataclasses.replace(ref, scores=tuple({c: r[c] for c in SCORE_COLUMNS} for r in new_rows[aid]))
+        if aid in new_rows:
+            ref = _with_first_pass(ref, new_art[aid], new_rows[aid], dating_of.get(aid))
         tasks.append((aid, ref, rk))
     # Articles dated with a borrowed reference last time that no longer take one go back to their first pass.
     back = [aid for aid in state.redone if aid in keep_ids and aid not in redone and aid not in {t[0] for t in tasks}]
     work = [(n, raw_of[aid], ref) for n, (aid, ref, _) in enumerate(tasks)]
     work += [(len(tasks) + n, raw_of[aid], None) for n, aid in enumerate(back)]
     replaced: dict[str, tuple[dict, list[dict]]] = {}
-    for n, (_, art, rows, err) in runner(work, workers):
+    for n, (_, art, rows, err) in _run_redo(runner, work, workers):
         aid = tasks[n][0] if n < len(tasks) else back[n - len(tasks)]
         if err:
             if aid not in new_rows:
                 return None  # an old article's rows can no longer be told apart: build in full
             continue  # a new article that fails only with the borrowed date keeps its first pass
+        art.pop("_dating", None)
         replaced[aid] = (art, rows)
         if n < len(tasks):
             redone[aid] = tasks[n][2]
@@ -951,6 +994,27 @@ def _save_frames(cache_dir: Path, manifest: str, result: BuildResult, state: _Pa
         atomic_write_bytes(path.with_suffix(".key"), manifest.encode("utf-8"))
     except OSError:
         pass  # only the next no-change rebuild gets slower
+
+
+def _with_first_pass(ref: Reference, article: dict, rows: list[dict], dating: Dating | None) -> Reference:
+    """The borrowed reference with what the article's first pass leaves for dating it again: the whole first
+    pass when its dating came back with it, else its scores (scoring does not depend on the date)."""
+    if dating is not None:
+        return dataclasses.replace(ref, first_pass=(article, rows, dating))
+    return dataclasses.replace(ref, scores=tuple({c: r[c] for c in SCORE_COLUMNS} for r in rows))
+
+
+def _run_redo(runner, work: list[tuple[int, RawArticle, Reference | None]], workers: int | None):
+    """Articles dated again: those with their first pass at hand here, in this process (only their dates are
+    worked out again, well under a millisecond: sending them to a worker would cost more); the others through
+    the runner (the whole article again)."""
+    remote = []
+    for n, raw, ref in work:
+        if ref is not None and ref.first_pass is not None:
+            yield n, _process_one((raw, ref))
+        else:
+            remote.append((n, raw, ref))
+    yield from runner(remote, workers)
 
 
 def _redo_key(key: str, ref: Reference) -> str:

@@ -13,31 +13,56 @@ Expressions about the future ("scheduled for November 23", "next week") never da
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import pandas as pd
 
 _THAT_RE = re.compile(r"\b(?:that|whether|if)\b|[:“\"«]")
 
 
-def resolve_statement_date(unit, attr, mentions, ref, previous, speaker_dates, next_mentions=(), text_of_unit: str = "") -> tuple[pd.Timestamp | None, str, str | None]:
+class StatementFrame(NamedTuple):
+    """What dating reads of one statement: where it is, how it is attributed and where the head of a speech
+    sentence ends. Small, so an article's frames travel with its first pass and dating it again with a borrowed
+    reference date (the corpus pass) needs none of the earlier steps."""
+    start: int
+    end: int
+    in_caption: bool
+    kind: str  # quote | reported | narrative
+    method: str | None  # the attribution method ("passive", ...)
+    speaker: str | None
+    head_end: int  # the reported content starts here: dates after it date what was talked about
+
+
+def statement_frames(units, attrs, masked: list[str] | None = None) -> list[StatementFrame]:
+    """One ``StatementFrame`` per unit; ``masked`` is each unit's text with its quotations blanked."""
+    out = []
+    for k, (u, a) in enumerate(zip(units, attrs)):
+        head_end = u.end
+        if a.kind in ("quote", "reported") and a.verb_end is not None and masked:
+            # The head of a speech sentence runs up to where the reported content starts ("that", "whether", a
+            # colon or a quotation after the verb).
+            m = _THAT_RE.search(masked[k], a.verb_end - u.start)
+            if m:
+                head_end = u.start + m.start()
+        out.append(StatementFrame(u.start, u.end, u.in_caption, a.kind, a.method,
+                                  a.speaker.name if a.speaker is not None else None, head_end))
+    return out
+
+
+def resolve_statement_date(frame: StatementFrame, mentions, ref, previous, speaker_dates,
+                           next_mentions=()) -> tuple[pd.Timestamp | None, str, str | None]:
     from .dates import resolve_date_mention
 
     def usable(m):  # deadlines ("by 2030") and anticipated dates never date a statement
         return not m.future and getattr(m, "bound", None) not in ("until", "by", "before")
 
     cands = [m for m in mentions if usable(m)]
-    if attr.method == "passive":
+    if frame.method == "passive":
         # "“...” This was said by X at a briefing on 3 March": the attribution sentence dates the quote
         cands = [m for m in next_mentions if usable(m)] + cands
-    elif attr.kind in ("quote", "reported") and attr.verb_end is not None:
-        # The head of a speech sentence runs up to where the reported content starts ("that", "whether", a
-        # colon or a quotation after the verb); dates after that point date what was talked about.
-        head_end = unit.end
-        m = _THAT_RE.search(text_of_unit, attr.verb_end - unit.start) if text_of_unit else None
-        if m:
-            head_end = unit.start + m.start()
-        head = [c for c in cands if c.start < head_end]
-        if attr.kind == "reported":
+    elif frame.kind in ("quote", "reported") and frame.head_end < frame.end:
+        head = [c for c in cands if c.start < frame.head_end]
+        if frame.kind == "reported":
             cands = head
         else:
             cands = head + [c for c in cands if c not in head and c.kind != "absolute"]
@@ -51,8 +76,8 @@ def resolve_statement_date(unit, attr, mentions, ref, previous, speaker_dates, n
         got = resolve_date_mention(c, ref_date, ref_prec, previous)
         if got is not None:
             return got[0], got[1], c.text
-    if attr.speaker is not None and attr.speaker.name in speaker_dates:
-        d = speaker_dates[attr.speaker.name]
+    if frame.speaker is not None and frame.speaker in speaker_dates:
+        d = speaker_dates[frame.speaker]
         return d[0], d[1], f"same speaker's earlier dated statement ({d[2]})"
     if ref_date is not None:
         return ref_date, "published", ref.evidence
@@ -64,19 +89,19 @@ def _fmt(d) -> str:
     return ts.strftime("%Y-%m-%d" if prec == "day" else "%Y-%m" if prec == "month" else "%Y")
 
 
-def resolve_statement_dates(units, attrs, unit_mentions, ref, masked: list[str] | None = None) -> list[tuple[pd.Timestamp | None, str, str | None]]:
+def resolve_statement_dates(frames: list[StatementFrame], unit_mentions, ref) -> list[tuple[pd.Timestamp | None, str, str | None]]:
     from .dates import resolve_date_mention
 
     out = []
     previous = None  # last date the text gave (for "at the time")
     speaker_dates: dict[str, tuple] = {}
-    for k, (u, a, ms) in enumerate(zip(units, attrs, unit_mentions)):
-        if u.in_caption:
+    for k, (f, ms) in enumerate(zip(frames, unit_mentions)):
+        if f.in_caption:
             # a caption's dates describe the photo; the statement is not dated by them, nor by the article
             out.append((None, "unknown", None))
             continue
-        d = resolve_statement_date(u, a, ms, ref, previous, speaker_dates,
-                                   unit_mentions[k + 1] if k + 1 < len(unit_mentions) else (), masked[k] if masked else "")
+        d = resolve_statement_date(f, ms, ref, previous, speaker_dates,
+                                   unit_mentions[k + 1] if k + 1 < len(unit_mentions) else ())
         out.append(d)
         # "at the time" refers to the last time the article mentioned, whatever the statement it was in
         for m in ms:
@@ -85,7 +110,6 @@ def resolve_statement_dates(units, attrs, unit_mentions, ref, masked: list[str] 
             got = resolve_date_mention(m, ref.date, ref.precision if ref.date is not None else "unknown", previous)
             if got is not None:
                 previous = (got[0], got[1])
-        if d[1] in ("day", "month", "year") and d[0] is not None:
-            if a.speaker is not None and a.kind in ("quote", "reported") and d[1] in ("day", "month"):
-                speaker_dates[a.speaker.name] = (d[0], d[1], d[2])
+        if f.kind in ("quote", "reported") and f.speaker is not None and d[1] in ("day", "month") and d[0] is not None:
+            speaker_dates[f.speaker] = (d[0], d[1], d[2])
     return out

@@ -53,3 +53,31 @@ def test_dating_again_keeps_the_scores(corpus):
     first = alone.statements.reset_index(drop=True)
     assert len(redated) == len(first) > 0
     pd.testing.assert_frame_equal(redated[list(SCORE_COLUMNS)], first[list(SCORE_COLUMNS)])
+
+
+def test_dating_again_from_the_first_pass_equals_processing_the_article_again():
+    """The build dates an undated article again from its first pass (statement frames and date mentions),
+    not by running every step again; both give the same rows. Written with other people, a quotation dated in
+    its own frame, a reported statement and an anaphoric "at the time"."""
+    from analysis.document import RawArticle
+    from analysis.pipeline import Reference, process_article
+
+    text = ("Minsk signals cool-down with Vilnius\n"
+            "Belarusian Foreign Minister Maxim Ryzhenkov said on Monday that the border talks were \"a dead end "
+            "unless Lithuania reopens the crossings\".\n"
+            "At the time, Lithuanian Foreign Minister Kestutis Budrys said Vilnius would not be pressured.\n"
+            "\"We will decide on our own border,\" Budrys told reporters on 2 May.\n"
+            "Budrys added that talks were scheduled for next week.\n")
+    raw = RawArticle(text=text, source="minsk.txt")
+    first_art, first_rows = process_article(raw)
+    dating = first_art.pop("_dating")
+    ref = Reference(pd.Timestamp("2024-05-08", tz="UTC"), "day", "borrowed for the test")
+    slow_art, slow_rows = process_article(raw, ref)
+    slow_art.pop("_dating", None)
+    fast_art, fast_rows = process_article(raw, Reference(ref.date, ref.precision, ref.evidence,
+                                                         first_pass=(first_art, first_rows, dating)))
+    assert fast_art == slow_art
+    assert fast_rows == slow_rows
+    assert fast_art["reference_date"] == ref.date != first_art["reference_date"]
+    # the borrowed reference changed some statement dates (else this test would prove nothing)
+    assert [r["statement_date"] for r in fast_rows] != [r["statement_date"] for r in first_rows]
