@@ -16,7 +16,8 @@ import pandas as pd
 log = logging.getLogger(__name__)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    """``durable=False`` skips the fsync: for caches, which are rebuilt when found torn after a power cut."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # A hidden temp name in the same folder: os.replace is then atomic, and the reader and the dashboard skip
@@ -32,7 +33,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -54,8 +56,8 @@ def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
     atomic_write_bytes(path, frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8"))
 
 
-def write_pickle_atomic(path: Path, obj) -> None:
-    atomic_write_bytes(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+def write_pickle_atomic(path: Path, obj, durable: bool = True) -> None:
+    atomic_write_bytes(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL), durable)
 
 
 def read_pickle_checked(path: Path) -> tuple[object | None, str | None]:

@@ -212,7 +212,33 @@ def test_a_corrupt_frames_store_with_new_articles_is_reported_and_built_in_full(
     assert [r.file for r in result.report if r.status == "rebuilt"] == [str(_cache_file(cache, "frames"))]
     expected = build_corpus([folder], workers=1)
     pd.testing.assert_frame_equal(result.statements, expected.statements)
-    assert pickle.loads(_cache_file(cache, "frames").read_bytes())["result"].articles.equals(expected.articles)
+    stored, problem = pipeline._read_frames_store(cache)
+    assert problem is None and stored["result"].articles.equals(expected.articles)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "missing"])
+@pytest.mark.parametrize("which", ["articles", "statements"])
+def test_a_damaged_frame_file_of_the_store_is_reported_and_rebuilt(tmp_path, damage, which):
+    """The stored frames are Arrow files named by the store's index: one torn or missing is named, and the
+    frames are built again, the same as without any cache."""
+    folder, cache = corpus(tmp_path / "c", ["mirzoyan.txt", "peskov.txt"]), tmp_path / "cache"
+    build_corpus([folder], workers=1, cache_dir=cache)
+    [part] = cache.glob(f"frames-v*.{which}.arrow")
+    if damage == "missing":
+        part.unlink()
+    else:
+        CORRUPTIONS[damage](part)
+    corpus(folder, ["grigoryan.txt"])  # a rebuild that would extend the stored frames
+    result = build_corpus([folder], workers=1, cache_dir=cache)
+    rebuilt = [r for r in result.report if r.status == "rebuilt"]
+    assert [r.file for r in rebuilt] == [str(part)] and "unreadable" in rebuilt[0].reason
+    expected = build_corpus([folder], workers=1)
+    pd.testing.assert_frame_equal(result.statements, expected.statements)
+    pd.testing.assert_frame_equal(result.articles, expected.articles)
+    assert sorted(cache.glob("frames-v*.arrow")) != [] and not part.exists() or damage != "missing"
+    again = build_corpus([folder], workers=1, cache_dir=cache)  # the store is sound again
+    assert not [r for r in again.report if r.status == "rebuilt"]
+    pd.testing.assert_frame_equal(again.statements, expected.statements)
 
 
 def test_a_cache_that_cannot_be_written_costs_time_not_the_build(tmp_path):
