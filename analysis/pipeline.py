@@ -326,7 +326,9 @@ def _quote_signature(quote: str) -> frozenset[str]:
 def link_stories(articles: list[dict], statements: list[dict], threshold: float = 0.5) -> dict[str, tuple[str, dict]]:
     """Union articles sharing a quotation (same speaker, Jaccard >= threshold over content words).
 
-    Returns {article_id: (story_id, best matching dated statement or None)}.
+    Returns {article_id: (story_id, best matching dated statement or None)}: the best is the day-dated, else
+    month-dated, telling with the smallest statement id among the quotations of other articles matching one of
+    the article's own.
     """
     parent = {a["article_id"]: a["article_id"] for a in articles}
 
@@ -342,27 +344,36 @@ def link_stories(articles: list[dict], statements: list[dict], threshold: float 
             sig = _quote_signature(s["quote"])
             if len(sig) >= 6:
                 by_speaker.setdefault(s["speaker"], []).append((sig, s))
-    matches: dict[str, list[dict]] = {}
+    best: dict[str, tuple] = {}  # article id -> (rank, statement): its best dated match so far
 
-    def link(group_a: list[dict], group_b: list[dict]) -> None:
-        for a in group_a:
-            for b in group_b:
-                if a["article_id"] != b["article_id"]:
-                    parent[find(a["article_id"])] = find(b["article_id"])
-                    matches.setdefault(a["article_id"], []).append(b)
-                    matches.setdefault(b["article_id"], []).append(a)
+    def offer(aid: str, dated: list[tuple]) -> None:
+        # ``dated``: (rank, statement) sorted by rank; the first from another article is this group's best for aid
+        for cand in dated:
+            if cand[1]["article_id"] != aid:
+                cur = best.get(aid)
+                if cur is None or cand[0] < cur[0]:
+                    best[aid] = cand
+                return
 
     for items in by_speaker.values():
-        # Copies of one quotation (syndication) share a signature: linked to each other at once, then compared
-        # with the other signatures once per group instead of once per copy.
+        # Copies of one quotation (syndication) share a signature: one group, linked to itself at once, then
+        # compared with the other signatures once per group instead of once per copy. Pairs of statements are
+        # never listed: each article keeps only the best dated statement it is offered, and a group offers
+        # each member its best dated statement from another article.
         groups: dict[frozenset, list[dict]] = {}
         for sig, s in items:
             groups.setdefault(sig, []).append(s)
         sigs = list(groups)
+        dated_of: list[list[tuple]] = []
         for sig in sigs:
             members = groups[sig]
-            for x in range(len(members)):
-                link(members[x:x + 1], members[x + 1:])
+            dated_of.append(sorted((((s["date_precision"] != "day", s["statement_id"]), s) for s in members
+                                    if s["date_precision"] in ("day", "month")), key=lambda c: c[0]))
+            root = find(members[0]["article_id"])
+            for s in members[1:]:
+                parent[find(s["article_id"])] = root = find(root)
+            for s in members:
+                offer(s["article_id"], dated_of[-1])
         # Bucket by rare-ish tokens so large corpora do not compare every pair.
         buckets: dict[str, list[int]] = {}
         for k, sig in enumerate(sigs):
@@ -385,7 +396,12 @@ def link_stories(articles: list[dict], statements: list[dict], threshold: float 
                     seen.add(key)
                     inter = len(si & sigs[j])
                     if inter / (ni + sizes[j] - inter) >= threshold:  # Jaccard: |A ∪ B| = |A| + |B| - |A ∩ B|
-                        link(groups[si], groups[sigs[j]])
+                        a_members, b_members = groups[si], groups[sigs[j]]
+                        parent[find(a_members[0]["article_id"])] = find(b_members[0]["article_id"])
+                        for s in a_members:
+                            offer(s["article_id"], dated_of[j])
+                        for s in b_members:
+                            offer(s["article_id"], dated_of[i])
     out = {}
     # A story is named by its smallest article id (one pass; order-independent, so stable across builds).
     roots: dict[str, str] = {}
@@ -395,9 +411,8 @@ def link_stories(articles: list[dict], statements: list[dict], threshold: float 
             roots[r] = a["article_id"]
     for a in articles:
         aid = a["article_id"]
-        dated = [s for s in matches.get(aid, []) if s["date_precision"] in ("day", "month")]
-        best = min(dated, key=lambda s: (s["date_precision"] != "day", s["statement_id"])) if dated else None
-        out[aid] = (roots[find(aid)], best)
+        got = best.get(aid)
+        out[aid] = (roots[find(aid)], got[1] if got is not None else None)
     return out
 
 
