@@ -165,7 +165,7 @@ class _Entry:
     surname: bool = False  # name: a surname alone, which another person may share with a different first name
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     start: int
     end: int
@@ -181,6 +181,7 @@ class _Unit:
     role_end: int = 0
 
 
+_UNSEEN = object()
 _PRIORITY = {"block": 0, "fixed": 1, "name": 2, "org": 3, "place": 4, "body": 5, "role": 6, "title": 7, "hon": 8}
 
 
@@ -221,6 +222,7 @@ class ActorIndex:
         self._mark_inner_sides()
         self._index_offices()
         self._known_people = frozenset(a for a in self.actors if a.kind == "person")
+        self._token_entries: dict[str, _Entry | None] = {}
         self._compile(words)
 
     # ------------------------------------------------------------------ loading
@@ -550,18 +552,31 @@ class ActorIndex:
 
     def _tokens(self, text: str) -> list[_Unit]:
         out = []
-        surfaces = self._surfaces
+        entries = self._token_entries
         for m in self._rx.finditer(text):
-            entry = surfaces.get(_norm_surface(m.group()))
-            if entry is None or entry[1].kind == "block":
+            surface = m.group()
+            e = entries.get(surface, _UNSEEN)
+            if e is _UNSEEN:
+                e = self._token_entry(surface)
+            if e is None:
                 continue
-            e = entry[1]
-            out.append(_Unit(m.start(), m.end(), e, e.kind, role_start=m.start(), role_end=m.end()))
+            start, end = m.span()
+            out.append(_Unit(start, end, e, e.kind, role_start=start, role_end=end))
         return out
+
+    def _token_entry(self, surface: str) -> _Entry | None:
+        """What a matched surface stands for; None for a blocker. Remembered: the same few surfaces recur."""
+        entry = self._surfaces.get(_norm_surface(surface))
+        e = None if entry is None or entry[1].kind == "block" else entry[1]
+        if len(self._token_entries) >= 100_000:  # spellings can vary without end (white space): stay bounded
+            self._token_entries.clear()
+        self._token_entries[surface] = e
+        return e
 
     def _compose(self, text: str) -> list[_Unit]:
         units = self._tokens(text)
-        if not units:
+        # Every pass composes around a role or an honorific; most sentences hold neither.
+        if not any(u.kind == "role" or u.kind == "hon" for u in units):
             return units
         self._prefix_qualifiers(text, units)
         self._suffix_qualifiers(text, units)
@@ -941,10 +956,10 @@ class ActorIndex:
             toks = a.name.split()
             if len(toks) >= 2:
                 by_surname.setdefault(toks[-1], a)
-        if not by_surname:
+        # Every match holds a surname as written: a text without any has none (most sentences of an article).
+        if not any(s in text for s in by_surname):
             return out
-        alt = "|".join(re.escape(s) for s in sorted(by_surname, key=len, reverse=True))
-        rx = re.compile(rf"(?<![\w'’-])(?:(?:Mr|Mrs|Ms|Dr)\.?{_SP})?({alt})(?!\w)")
+        rx = _surname_regex(tuple(by_surname))
         taken = [(m.start, m.end) for m in out]
         extra = []
         for m in rx.finditer(text):
@@ -955,6 +970,12 @@ class ActorIndex:
         if not extra:
             return out
         return sorted(out + extra, key=lambda x: x.start)
+
+
+@lru_cache(maxsize=256)
+def _surname_regex(surnames: tuple[str, ...]) -> re.Pattern:
+    alt = "|".join(re.escape(s) for s in sorted(surnames, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'’-])(?:(?:Mr|Mrs|Ms|Dr)\.?{_SP})?({alt})(?!\w)")
 
 
 @lru_cache(maxsize=1)
