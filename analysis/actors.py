@@ -223,6 +223,8 @@ class ActorIndex:
         self._index_offices()
         self._known_people = frozenset(a for a in self.actors if a.kind == "person")
         self._token_entries: dict[str, _Entry | None] = {}
+        self._context_seen: tuple | None = None  # the last context tuple and what _unknown_people found in it
+        self._context_facts: tuple = (set(), [])
         self._compile(words)
 
     # ------------------------------------------------------------------ loading
@@ -543,7 +545,7 @@ class ActorIndex:
         resolve a shared surname and let an unknown person found earlier be named by surname.
         """
         units = self._compose(text)
-        return self._emit(text, units, list(context))
+        return self._emit(text, units, context)
 
     def person_mentions(self, text: str, context: Sequence[Actor] = ()) -> list[Mention]:
         return [m for m in self.find_mentions(text, context) if m.how in ("name", "role", "title_name")]
@@ -870,7 +872,7 @@ class ActorIndex:
 
     # -- output
 
-    def _emit(self, text: str, units: list[_Unit], context: list[Actor]) -> list[Mention]:
+    def _emit(self, text: str, units: list[_Unit], context: Sequence[Actor]) -> list[Mention]:
         out: list[Mention] = []
         seen: list[Actor] = list(context)
         for u in units:
@@ -899,10 +901,24 @@ class ActorIndex:
                 out.append(Mention(u.start, u.end, text[u.start:u.end], u.entry.actors[0], "place"))
             elif u.kind == "role":
                 self._emit_role(text, u, out, seen)
-        unknown = [a for a in dict.fromkeys(seen) if a.kind == "person" and a not in self._known_people]
+        unknown = self._unknown_people(context, seen[len(context):])
         if unknown:
             out = self._surname_references(text, out, unknown)
         return out
+
+    def _unknown_people(self, context: Sequence[Actor], found: list[Actor]) -> list[Actor]:
+        """People of ``context`` and then of ``found`` that the data file does not list, each once, in order."""
+        if context is self._context_seen:
+            in_context, unknown = self._context_facts
+        else:
+            in_context = set(context)
+            unknown = [a for a in dict.fromkeys(context) if a.kind == "person" and a not in self._known_people]
+            if isinstance(context, tuple):  # the sentences of an article share one context until it grows
+                self._context_seen, self._context_facts = context, (in_context, unknown)
+        if not found:
+            return unknown
+        return unknown + [a for a in dict.fromkeys(found)
+                          if a not in in_context and a.kind == "person" and a not in self._known_people]
 
     def _emit_role(self, text: str, u: _Unit, out: list[Mention], seen: list[Actor]) -> None:
         surface = text[u.start:u.end]

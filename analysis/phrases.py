@@ -1,20 +1,27 @@
 """Find any of many words and phrases in a text: the same matches as ``\\b(?:p1|p2|...)\\b`` with IGNORECASE,
-but one dictionary lookup per word instead of trying every alternative at every position (a regex
-alternation of a few hundred speech verbs cost more than the rest of speaker attribution together)."""
+but one scan for the words that can start a phrase, then one dictionary lookup per such word, instead of trying
+every alternative at every position (a regex alternation of a few hundred speech verbs cost more than the rest
+of speaker attribution together)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 _WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True, slots=True)
 class PhraseMatch:
-    _start: int
-    _end: int
-    text: str
+    """Where a phrase was found, read like a ``re.Match``. (A plain class: a few are made for every sentence.)"""
+
+    __slots__ = ("_start", "_end", "text")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self._start = start
+        self._end = end
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"PhraseMatch({self._start}, {self._end}, {self.text!r})"
 
     def start(self) -> int:
         return self._start

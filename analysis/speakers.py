@@ -236,13 +236,15 @@ class SpeakerResolver:
     def _subject_in(self, unit_i: int, lo: int, hi: int, prefer_last: bool = False):
         """The speaker named in masked text [lo, hi) (absolute offsets) of unit ``unit_i``."""
         u = self.units[unit_i]
-        cands = [m for m in self.mentions[unit_i] if lo <= m.start and m.end <= hi and m.actor is not None]
-        persons = [m for m in cands if m.actor.kind == "person" and not self._possessive(m)]
-        orgs = [m for m in cands if m.actor.kind == "organisation" and not self._possessive(m)]
-        places = [m for m in cands if m.actor.kind == "place" and not self._possessive(m)]
+        persons, orgs, places = [], [], []
+        of_kind = {"person": persons, "organisation": orgs, "place": places}
+        for m in self.mentions[unit_i]:
+            if lo <= m.start and m.end <= hi and m.actor is not None:
+                group = of_kind.get(m.actor.kind)
+                if group is not None and not self._possessive(m):
+                    group.append(m)
         seg = self.masked[unit_i][lo - u.start:hi - u.start]
         pron = _SUBJ_PRONOUN_RE.search(seg)
-        role = _GENERIC_ROLE_RE.search(seg)
         pick = None
         if persons:
             if prefer_last:
@@ -258,7 +260,8 @@ class SpeakerResolver:
                 actor = self._resolve_pronoun(unit_i)
                 if actor is not None:
                     pick = actor, "pronoun"
-        if pick is None and role:
+        role = _GENERIC_ROLE_RE.search(seg) if pick is None else None
+        if role:
             actor = self._resolve_role(role.group(1), lo + role.start())
             if actor is not None:
                 pick = actor, "role"
@@ -278,18 +281,18 @@ class SpeakerResolver:
     def attribute(self, units: list[Unit]) -> list[Attribution]:
         self.units = units
         text = self.text
-        context: list = []  # people named so far: resolves later surname-only mentions ("Grigoryan said")
+        context: tuple = ()  # people named so far: resolves later surname-only mentions ("Grigoryan said")
         in_context: set = set()
         find_mentions = self.index.find_mentions
         for u in units:
             self.masked.append(_mask(text, u.start, u.end, u.quotes))
-            found = find_mentions(text[u.start:u.end], context=tuple(context)) if u.end > u.start else []
+            found = find_mentions(text[u.start:u.end], context=context) if u.end > u.start else []
             # find_mentions works on the unit text: shift to absolute offsets
             for m in found:
                 m.start += u.start
                 m.end += u.start
                 if m.actor is not None and m.actor.kind == "person" and m.actor not in in_context:
-                    context.append(m.actor)
+                    context += (m.actor,)
                     in_context.add(m.actor)
             self.mentions.append(found)
         unit_phrases = _unit_phrases()
