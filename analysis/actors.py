@@ -165,7 +165,7 @@ class _Entry:
     surname: bool = False  # name: a surname alone, which another person may share with a different first name
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     start: int
     end: int
@@ -181,6 +181,7 @@ class _Unit:
     role_end: int = 0
 
 
+_UNSEEN = object()
 _PRIORITY = {"block": 0, "fixed": 1, "name": 2, "org": 3, "place": 4, "body": 5, "role": 6, "title": 7, "hon": 8}
 
 
@@ -221,6 +222,9 @@ class ActorIndex:
         self._mark_inner_sides()
         self._index_offices()
         self._known_people = frozenset(a for a in self.actors if a.kind == "person")
+        self._token_entries: dict[str, _Entry | None] = {}
+        self._context_seen: tuple | None = None  # the last context tuple and what _unknown_people found in it
+        self._context_facts: tuple = (set(), [])
         self._compile(words)
 
     # ------------------------------------------------------------------ loading
@@ -541,7 +545,7 @@ class ActorIndex:
         resolve a shared surname and let an unknown person found earlier be named by surname.
         """
         units = self._compose(text)
-        return self._emit(text, units, list(context))
+        return self._emit(text, units, context)
 
     def person_mentions(self, text: str, context: Sequence[Actor] = ()) -> list[Mention]:
         return [m for m in self.find_mentions(text, context) if m.how in ("name", "role", "title_name")]
@@ -550,18 +554,31 @@ class ActorIndex:
 
     def _tokens(self, text: str) -> list[_Unit]:
         out = []
-        surfaces = self._surfaces
+        entries = self._token_entries
         for m in self._rx.finditer(text):
-            entry = surfaces.get(_norm_surface(m.group()))
-            if entry is None or entry[1].kind == "block":
+            surface = m.group()
+            e = entries.get(surface, _UNSEEN)
+            if e is _UNSEEN:
+                e = self._token_entry(surface)
+            if e is None:
                 continue
-            e = entry[1]
-            out.append(_Unit(m.start(), m.end(), e, e.kind, role_start=m.start(), role_end=m.end()))
+            start, end = m.span()
+            out.append(_Unit(start, end, e, e.kind, role_start=start, role_end=end))
         return out
+
+    def _token_entry(self, surface: str) -> _Entry | None:
+        """What a matched surface stands for; None for a blocker. Remembered: the same few surfaces recur."""
+        entry = self._surfaces.get(_norm_surface(surface))
+        e = None if entry is None or entry[1].kind == "block" else entry[1]
+        if len(self._token_entries) >= 100_000:  # spellings can vary without end (white space): stay bounded
+            self._token_entries.clear()
+        self._token_entries[surface] = e
+        return e
 
     def _compose(self, text: str) -> list[_Unit]:
         units = self._tokens(text)
-        if not units:
+        # Every pass composes around a role or an honorific; most sentences hold neither.
+        if not any(u.kind == "role" or u.kind == "hon" for u in units):
             return units
         self._prefix_qualifiers(text, units)
         self._suffix_qualifiers(text, units)
@@ -855,7 +872,7 @@ class ActorIndex:
 
     # -- output
 
-    def _emit(self, text: str, units: list[_Unit], context: list[Actor]) -> list[Mention]:
+    def _emit(self, text: str, units: list[_Unit], context: Sequence[Actor]) -> list[Mention]:
         out: list[Mention] = []
         seen: list[Actor] = list(context)
         for u in units:
@@ -884,10 +901,24 @@ class ActorIndex:
                 out.append(Mention(u.start, u.end, text[u.start:u.end], u.entry.actors[0], "place"))
             elif u.kind == "role":
                 self._emit_role(text, u, out, seen)
-        unknown = [a for a in dict.fromkeys(seen) if a.kind == "person" and a not in self._known_people]
+        unknown = self._unknown_people(context, seen[len(context):])
         if unknown:
             out = self._surname_references(text, out, unknown)
         return out
+
+    def _unknown_people(self, context: Sequence[Actor], found: list[Actor]) -> list[Actor]:
+        """People of ``context`` and then of ``found`` that the data file does not list, each once, in order."""
+        if context is self._context_seen:
+            in_context, unknown = self._context_facts
+        else:
+            in_context = set(context)
+            unknown = [a for a in dict.fromkeys(context) if a.kind == "person" and a not in self._known_people]
+            if isinstance(context, tuple):  # the sentences of an article share one context until it grows
+                self._context_seen, self._context_facts = context, (in_context, unknown)
+        if not found:
+            return unknown
+        return unknown + [a for a in dict.fromkeys(found)
+                          if a not in in_context and a.kind == "person" and a not in self._known_people]
 
     def _emit_role(self, text: str, u: _Unit, out: list[Mention], seen: list[Actor]) -> None:
         surface = text[u.start:u.end]
@@ -941,10 +972,10 @@ class ActorIndex:
             toks = a.name.split()
             if len(toks) >= 2:
                 by_surname.setdefault(toks[-1], a)
-        if not by_surname:
+        # Every match holds a surname as written: a text without any has none (most sentences of an article).
+        if not any(s in text for s in by_surname):
             return out
-        alt = "|".join(re.escape(s) for s in sorted(by_surname, key=len, reverse=True))
-        rx = re.compile(rf"(?<![\w'’-])(?:(?:Mr|Mrs|Ms|Dr)\.?{_SP})?({alt})(?!\w)")
+        rx = _surname_regex(tuple(by_surname))
         taken = [(m.start, m.end) for m in out]
         extra = []
         for m in rx.finditer(text):
@@ -955,6 +986,12 @@ class ActorIndex:
         if not extra:
             return out
         return sorted(out + extra, key=lambda x: x.start)
+
+
+@lru_cache(maxsize=256)
+def _surname_regex(surnames: tuple[str, ...]) -> re.Pattern:
+    alt = "|".join(re.escape(s) for s in sorted(surnames, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'’-])(?:(?:Mr|Mrs|Ms|Dr)\.?{_SP})?({alt})(?!\w)")
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .phrases import PhraseMatcher
+from .phrases import PhraseMatcher, PhraseMatchers
 from .quotes import is_statement_quote
 from .segment import Unit
 
@@ -85,6 +85,12 @@ def pronoun_source_phrases() -> PhraseMatcher:
 
 
 @lru_cache(maxsize=1)
+def _unit_phrases() -> PhraseMatchers:
+    """What attribution looks for in every unit, found in one pass over it."""
+    return PhraseMatchers([speech_verbs(), according_to_phrases(), pronoun_source_phrases()])
+
+
+@lru_cache(maxsize=1)
 def passive_attribution_re() -> re.Pattern:
     alt = "|".join(_data()["passive"]["patterns"])
     return re.compile(rf"^\W*(?:{alt})\b", re.IGNORECASE)
@@ -94,6 +100,11 @@ _OBJECT_BEFORE_RE = re.compile(
     r"\b(?:by|with|to|of|from|for|about|against|near|between|among|on|at|toward|towards|into|than|like|and|or|met|meet|meets|meeting)\s+"
     r"(?:(?:the|then|former|then-\w+|[A-Z][\w-]*)[\s-]+){0,4}$")
 _RELATIVE_RE = re.compile(r",\s*(?:which|who)\s+(?:(?:has|have|had|also|then|later|repeatedly|previously|again|\w+ly)\s+){0,3}$", re.IGNORECASE)
+_BY_AFTER_RE = re.compile(r"\s+by\b")
+_BY_RE = re.compile(r"\s+by\s+")
+_SPACES_RE = re.compile(r"\s+")
+_COMPLEMENT_RE = re.compile(r"\s*(?:that|whether|for|on|,|:|\s*$)")
+_COLON_END_RE = re.compile(r":\s*$")
 _SUBJ_PRONOUN_RE = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
 _PASSIVE_AUX_RE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _GENERIC_ROLE_RE = re.compile(
@@ -138,13 +149,28 @@ class Attribution:
 
 def _mask(text: str, lo: int, hi: int, spans) -> str:
     """The unit's text with quotation contents blanked (offsets kept) so only the frame is searched."""
-    chars = list(text[lo:hi])
-    for q in spans:
-        a, b = max(q.start - lo, 0), min(q.end - lo, hi - lo)
-        for k in range(a, b):
-            if chars[k] != "\n":
-                chars[k] = " "
-    return "".join(chars)
+    unit = text[lo:hi]
+    if not spans:
+        return unit
+    blanks = sorted((max(q.start - lo, 0), min(q.end - lo, hi - lo)) for q in spans)
+    pieces = []
+    done = 0  # unit[:done] is in pieces; quotations may overlap, so a span may start before it
+    for a, b in blanks:
+        a = max(a, done)
+        if a >= b:
+            continue
+        pieces.append(unit[done:a])
+        pieces.append("\n".join(" " * len(line) for line in unit[a:b].split("\n")))
+        done = b
+    pieces.append(unit[done:])
+    return "".join(pieces)
+
+
+def _search_tail(rx: re.Pattern, s: str, words: int) -> bool:
+    """``rx.search(s)`` for a pattern anchored at the end of ``s`` whose matches span at most ``words`` white-space
+    separated words: only those last words are searched (a search from the start costs a try at every position)."""
+    parts = s.rsplit(None, words)
+    return rx.search(s, len(parts[0]) if len(parts) > words else 0) is not None
 
 
 class SpeakerResolver:
@@ -210,13 +236,15 @@ class SpeakerResolver:
     def _subject_in(self, unit_i: int, lo: int, hi: int, prefer_last: bool = False):
         """The speaker named in masked text [lo, hi) (absolute offsets) of unit ``unit_i``."""
         u = self.units[unit_i]
-        cands = [m for m in self.mentions[unit_i] if lo <= m.start and m.end <= hi and m.actor is not None]
-        persons = [m for m in cands if m.actor.kind == "person" and not self._possessive(m)]
-        orgs = [m for m in cands if m.actor.kind == "organisation" and not self._possessive(m)]
-        places = [m for m in cands if m.actor.kind == "place" and not self._possessive(m)]
+        persons, orgs, places = [], [], []
+        of_kind = {"person": persons, "organisation": orgs, "place": places}
+        for m in self.mentions[unit_i]:
+            if lo <= m.start and m.end <= hi and m.actor is not None:
+                group = of_kind.get(m.actor.kind)
+                if group is not None and not self._possessive(m):
+                    group.append(m)
         seg = self.masked[unit_i][lo - u.start:hi - u.start]
         pron = _SUBJ_PRONOUN_RE.search(seg)
-        role = _GENERIC_ROLE_RE.search(seg)
         pick = None
         if persons:
             if prefer_last:
@@ -232,7 +260,8 @@ class SpeakerResolver:
                 actor = self._resolve_pronoun(unit_i)
                 if actor is not None:
                     pick = actor, "pronoun"
-        if pick is None and role:
+        role = _GENERIC_ROLE_RE.search(seg) if pick is None else None
+        if role:
             actor = self._resolve_role(role.group(1), lo + role.start())
             if actor is not None:
                 pick = actor, "role"
@@ -252,44 +281,52 @@ class SpeakerResolver:
     def attribute(self, units: list[Unit]) -> list[Attribution]:
         self.units = units
         text = self.text
-        context: list = []  # people named so far: resolves later surname-only mentions ("Grigoryan said")
+        context: tuple = ()  # people named so far: resolves later surname-only mentions ("Grigoryan said")
+        in_context: set = set()
+        find_mentions = self.index.find_mentions
         for u in units:
-            masked = _mask(text, u.start, u.end, u.quotes)
-            self.masked.append(masked)
-            found = self.index.find_mentions(text[u.start:u.end], context=tuple(context)) if u.end > u.start else []
+            self.masked.append(_mask(text, u.start, u.end, u.quotes))
+            found = find_mentions(text[u.start:u.end], context=context) if u.end > u.start else []
             # find_mentions works on the unit text: shift to absolute offsets
             for m in found:
                 m.start += u.start
                 m.end += u.start
-                if m.actor is not None and m.actor.kind == "person" and m.actor not in context:
-                    context.append(m.actor)
+                if m.actor is not None and m.actor.kind == "person" and m.actor not in in_context:
+                    context += (m.actor,)
+                    in_context.add(m.actor)
             self.mentions.append(found)
-        verb_re = speech_verbs()
+        unit_phrases = _unit_phrases()
+        base_forms, plural_nouns, need_complement = _base_forms(), _plural_nouns(), _need_complement()
         for i, u in enumerate(units):
             masked = self.masked[i]
+            quotes = u.quotes
             # Mentions inside quotations are content, not the frame: drop them for speaker search.
-            frame_mentions = [m for m in self.mentions[i] if not any(q.start <= m.start < q.end for q in u.quotes)]
+            if quotes:
+                frame_mentions = [m for m in self.mentions[i] if not any(q.start <= m.start < q.end for q in quotes)]
+            else:
+                frame_mentions = list(self.mentions[i])
+            verb_found, acc_found, pro_src_found = unit_phrases.find_each(masked)
             verbs = []
-            for m in verb_re.finditer(masked):
-                a, b = u.start + m.start(), u.start + m.end()
-                word = m.group(0).lower()
-                before = masked[:m.start()]
-                if word in _base_forms():
+            for m in verb_found:
+                word = m.text.lower()
+                if word in base_forms:
                     continue  # "demands that the CSTO condemn", "Please note": a bare base form does not report speech
-                if word in _plural_nouns() and (m.group(0)[0].isupper() and m.start() > 0 or _NOUN_MODIFIER_RE.search(before)):
+                a, b = u.start + m.start(), u.start + m.end()
+                before = masked[:m.start()]
+                if word in plural_nouns and (m.text[0].isupper() and m.start() > 0 or _search_tail(_NOUN_MODIFIER_RE, before, 1)):
                     continue  # "member states", "these reports", "United States"
-                if _PASSIVE_AUX_RE.search(before) and not re.match(r"\s+by\b", masked[m.end():]):
+                if _search_tail(_PASSIVE_AUX_RE, before, 2) and not _BY_AFTER_RE.match(masked, m.end()):
                     continue  # "was conveyed", "is expected": no speaker here
-                after = masked[m.end():m.end() + 12]
-                if word in _need_complement() and not re.match(r"\s*(?:that|whether|for|on|,|:|\s*$)", after) and not any(q.start - 1 >= b and q.start - 1 - b < 6 for q in u.quotes):
+                if (word in need_complement and not _COMPLEMENT_RE.match(masked[m.end():m.end() + 12])
+                        and not any(q.start - 1 >= b and q.start - 1 - b < 6 for q in quotes)):
                     continue
                 verbs.append((a, b, word))
-            acc = [(u.start + m.start(), u.start + m.end()) for m in according_to_phrases().finditer(masked)]
-            pro_src = [(u.start + m.start(), u.start + m.end()) for m in pronoun_source_phrases().finditer(masked)]
-            has_speech = bool(verbs or acc or pro_src or re.search(r":\s*$", masked[: (u.quotes[0].start - 1 - u.start) if u.quotes else 0]))
+            acc = [(u.start + m.start(), u.start + m.end()) for m in acc_found]
+            pro_src = [(u.start + m.start(), u.start + m.end()) for m in pro_src_found]
+            has_speech = bool(verbs or acc or pro_src or quotes and _COLON_END_RE.search(masked[:quotes[0].start - 1 - u.start]))
             # A quotation that is the whole sentence is somebody's words however short ("'Nobody came.'")
-            standalone = bool(u.quotes) and not masked.strip(" \t\n.,;:!?—–-\"“”‘’'«»„")
-            stmt_quotes = [q for q in u.quotes if is_statement_quote(text[q.start:q.end], text[u.start:q.start - 1], has_speech or standalone)]
+            standalone = bool(quotes) and not masked.strip(" \t\n.,;:!?—–-\"“”‘’'«»„")
+            stmt_quotes = [q for q in quotes if is_statement_quote(text[q.start:q.end], text[u.start:q.start - 1], has_speech or standalone)]
             if stmt_quotes and has_speech:
                 # the first half of a quotation broken by its attribution ('"Armenia," Pashinyan said, "will not ..."')
                 stmt_quotes = [q for q in u.quotes if q in stmt_quotes
@@ -335,9 +372,9 @@ class SpeakerResolver:
                 lo2 = lo + cut + 1
                 if self._subject_in(i, lo2, a):
                     lo = lo2
-            by = re.match(r"\s+by\s+", text[b:b + 8])
+            by = _BY_RE.match(text[b:b + 8])
             subj = None
-            if by and _PASSIVE_AUX_RE.search(self.masked[i][:a - u.start]):
+            if by and _search_tail(_PASSIVE_AUX_RE, self.masked[i][:a - u.start], 2):
                 # "..., which was criticized by Moscow": the speaker follows "by"
                 after = [m for m in self.mentions[i] if b + by.end() <= m.start <= b + by.end() + 30 and m.actor is not None]
                 if after:
@@ -385,7 +422,7 @@ class SpeakerResolver:
         # 3. A colon introducing the quotation after a name: "Zakharova: “...”"
         if qs:
             pre = self.masked[i][: qs[0].start - 1 - u.start]
-            if re.search(r":\s*$", pre):
+            if _COLON_END_RE.search(pre):
                 subj = self._subject_in(i, u.start, qs[0].start - 1, prefer_last=True)
                 if subj is not None:
                     res.speaker, res.method, res.evidence = subj[0], "colon", pre.strip()[-80:]
@@ -411,7 +448,7 @@ class SpeakerResolver:
         rx = passive_attribution_re()
         for i in range(1, len(self.units)):
             u = self.units[i]
-            m = rx.search(self.masked[i])
+            m = rx.match(self.masked[i])  # the pattern is anchored at the start: search would try every position
             if not m:
                 continue
             prev = self.results[i - 1]
@@ -428,7 +465,7 @@ class SpeakerResolver:
 
 def _evidence(text: str, u: Unit, lo: int, a: int, b: int) -> str:
     start = max(lo, a - 100)
-    return re.sub(r"\s+", " ", text[start:b]).strip(" ,\"“”")
+    return _SPACES_RE.sub(" ", text[start:b]).strip(" ,\"“”")
 
 
 def attribute_speakers(text: str, units: list[Unit], index) -> list[Attribution]:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from analysis.phrases import PhraseMatcher
+from analysis.phrases import PhraseMatcher, PhraseMatchers
 from analysis.speakers import _data, speech_verb_forms
 from tests.written_articles import ARTICLES
 
@@ -64,3 +64,29 @@ WORDS = ["said", "says", "called", "called for", "pointed out", "according to", 
 def test_same_matches_as_the_alternation_on_any_text(tokens, phrases):
     text = " ".join(tokens)
     assert spans(PhraseMatcher(phrases).finditer(text)) == spans(alternation(phrases).finditer(text))
+
+
+MATCHER_GROUPS = [["said", "says", "called", "called for", "pointed out"], ["according to", "in the words of", "per"],
+                  ["in his view", "according to him", "in her words"]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS + ["the", "Said", "In", "HIS", "view", "words", "of", "him", "to", "\n", "  ",
+                                          ",", "_", "é", "İ", "Σ", "ΟΔΟΣ", "K", "according", "saidΣ"]), max_size=30))
+def test_matchers_scanned_together_find_what_each_finds_alone(tokens):
+    # "İ" lowers to two characters and "Σ" by its context: such texts must still give the alternation's matches
+    text = " ".join(tokens)
+    together = PhraseMatchers([PhraseMatcher(g) for g in MATCHER_GROUPS]).find_each(text)
+    assert [spans(ms) for ms in together] == [spans(alternation(g).finditer(text)) for g in MATCHER_GROUPS]
+
+
+def test_the_speaker_phrases_scanned_together_match_the_regexes_on_articles():
+    d = _data()["according_to"]
+    groups = [speech_verb_forms(), [p for p in d["phrases"] if p != "per"], d["pronoun_phrases"]]
+    together = PhraseMatchers([PhraseMatcher(g) for g in groups])
+    found = 0
+    for text in SEED_TEXTS + WRITTEN:
+        got = [spans(ms) for ms in together.find_each(text)]
+        assert got == [spans(alternation(g).finditer(text)) for g in groups]
+        found += sum(map(len, got))
+    assert found > 50
