@@ -66,6 +66,9 @@ def textblob_sentiment(text: str) -> tuple[float, float]:
 _PREDICTED: dict[tuple, tuple[float, float, str]] = {}
 _PREDICTED_MAX = 200_000
 
+# json.dumps(cues, ensure_ascii=False), without building an encoder for every statement.
+_cues_json = json.JSONEncoder(ensure_ascii=False).encode
+
 
 def score_statements(rows: list[dict]) -> None:
     """Fill polarity, subjectivity, direction, sentiment, tension and cues in place."""
@@ -104,4 +107,4 @@ def score_statements(rows: list[dict]) -> None:
             cues = [{"cue": f"sentiment model: {r['sentiment_label']} about {about}", "class": "MODEL",
                      "weight": round(t, 3), "modifier": "model"}]
         r["tension"] = float(t) if t is not None else math.nan
-        r["cues"] = json.dumps(cues, ensure_ascii=False)
+        r["cues"] = _cues_json(cues) if cues else "[]"
