@@ -66,22 +66,27 @@ def textblob_sentiment(text: str) -> tuple[float, float]:
 _PREDICTED: dict[tuple, tuple[float, float, str]] = {}
 _PREDICTED_MAX = 200_000
 
+# json.dumps(cues, ensure_ascii=False), without building an encoder for every statement.
+_cues_json = json.JSONEncoder(ensure_ascii=False).encode
+
 
 def score_statements(rows: list[dict]) -> None:
     """Fill polarity, subjectivity, direction, sentiment, tension and cues in place."""
     from .tension import score_tension, statement_direction
 
+    todo: list[tuple[dict, tuple | None]] = []  # (row, target span) for the sentiment model
     for r in rows:
         r["direction"] = statement_direction(r["speaker_side"], r["target_sides"]) if r["speaker_side"] else None
         words = r["quote"] if r["kind"] == "quote" and r["quote"] else r["text"]
         r["polarity"], r["subjectivity"] = textblob_sentiment(words)
         r["sentiment"] = r["sentiment_label"] = r["sentiment_prob"] = r["sentiment_model"] = None
+        span = r.pop("_target_span", None)
+        if not r["in_caption"] and (r["speaker"] is not None or r["targets"]):
+            todo.append((r, span))
 
-    span_of = {id(r): r.pop("_target_span", None) for r in rows}
-    todo = [r for r in rows if not r["in_caption"] and (r["speaker"] is not None or r["targets"])]
     if todo and _mode != "none":
         model = _model(_mode)
-        keys = [(model.name, r["text"], span_of[id(r)]) for r in todo]
+        keys = [(model.name, r["text"], span) for r, span in todo]
         missing = list(dict.fromkeys(k for k in keys if k not in _PREDICTED))
         if missing:
             labels, probs, scores = model.predict([k[1] for k in missing], [k[2] for k in missing])
@@ -89,7 +94,7 @@ def score_statements(rows: list[dict]) -> None:
                 _PREDICTED.clear()
             for k, lab, p, sc in zip(missing, labels, probs, scores):
                 _PREDICTED[k] = (float(sc), float(p), _LABELS[int(lab)])
-        for r, k in zip(todo, keys):
+        for (r, _), k in zip(todo, keys):
             r["sentiment"], r["sentiment_prob"], r["sentiment_label"] = _PREDICTED[k]
             r["sentiment_model"] = model.name
 
@@ -104,4 +109,4 @@ def score_statements(rows: list[dict]) -> None:
             cues = [{"cue": f"sentiment model: {r['sentiment_label']} about {about}", "class": "MODEL",
                      "weight": round(t, 3), "modifier": "model"}]
         r["tension"] = float(t) if t is not None else math.nan
-        r["cues"] = json.dumps(cues, ensure_ascii=False)
+        r["cues"] = _cues_json(cues) if cues else "[]"

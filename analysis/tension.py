@@ -23,6 +23,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -105,31 +106,106 @@ class Lexicon:
         # file order (the precedence rules of cues.toml): ~170 patterns tried at every
         # word made scoring three times slower than TextBlob.
         self.patterns = [re.compile(f"(?:{body})(?![\\w])", re.IGNORECASE) for body in alternatives]
-        table: dict[str, set[int]] = {}
-        for i, body in enumerate(alternatives):
-            for p in _prefixes(body):
-                table.setdefault(p, set()).add(i)
-        self.prefix_table = {k: tuple(sorted(v)) for k, v in table.items()}
-        self._candidates: dict[str, tuple[int, ...]] = {}
+        self._index = _PrefixIndex(self.patterns, alternatives, _PREFIX_LEN)
+        self.prefix_table = self._index.table
+        # Most tries at three letters fail ("the", "not", "has" start many patterns but few matches):
+        # six letters rule out five words in six of those. Used on ASCII text only, where lower() maps
+        # one character to one and agrees with IGNORECASE, so it never rules out a word that can match.
+        self._long_index = _PrefixIndex(self.patterns, alternatives, _LONG_PREFIX_LEN, lowered=True)
+        self._scored: dict[tuple[str, str | None], tuple[float, tuple]] = {}
         breaks = "|".join(re.escape(w) for w in mk.get("clause_breaks", []))
         self.clause_re = re.compile(r"[,;:.!?()\[\]\"]|\s[-–—]+\s" + (rf"|\b(?:{breaks})\b" if breaks else ""), re.IGNORECASE)
         self.sentence_re = re.compile(r"[.!?;]+(?=\s|$)|\.{3}")
+
+    def candidates(self, key: str) -> tuple[int, ...]:
+        """The patterns (file order) that can match at a word starting with ``key`` (lower case)."""
+        return self._index.candidates(key)
+
+
+class _PrefixIndex:
+    """Patterns indexed by the first ``size`` lower-case characters their matches can start with."""
+
+    def __init__(self, patterns: list[re.Pattern], bodies: list[str], size: int, lowered: bool = False):
+        self.patterns = patterns
+        self.size = size
+        table: dict[str, set[int]] = {}
+        for i, body in enumerate(bodies):
+            for p in _prefixes(body, size):
+                table.setdefault(p, set()).add(i)
+        self.table = {k: tuple(sorted(v)) for k, v in table.items()}
+        # The words to try: every word; or, in lower-cased text, only those that start with an indexed
+        # prefix, found in one regex pass instead of a Python step per word (five words in six have none).
+        self.word_starts = _WORD_START
+        if lowered:
+            self.word_starts = re.compile(rf"(?<![\w'-])(?=\w)(?={_any_prefix(set(self.table))})")
+        self._candidates: dict[str, tuple[int, ...]] = {}
+        self.tests: dict[str, Callable[[str, int], object] | bool] = {}
+        self._tests_of: dict[tuple[int, ...], Callable[[str, int], object] | bool] = {}
 
     def candidates(self, key: str) -> tuple[int, ...]:
         """The patterns (file order) that can match at a word starting with ``key``; memoised, since a
         corpus has a few thousand distinct word starts and this runs at every word."""
         got = self._candidates.get(key)
         if got is None:
-            table = self.prefix_table
+            table = self.table
             lists = [table[k] for k in {key[:j] for j in range(len(key) + 1)} if k in table]
             got = () if not lists else lists[0] if len(lists) == 1 else tuple(sorted(set().union(*lists)))
             if len(self._candidates) < 100_000:
                 self._candidates[key] = got
         return got
 
+    def test(self, head: str) -> Callable[[str, int], object] | bool:
+        """``(text, pos) -> truthy`` where one of the candidates for a word starting with ``head`` (its first
+        ``size`` letters as written) matches; False when there is none. Memoised in ``tests``.
+
+        Most words with candidates match none of them: one regex alternation of the candidates, tried in
+        one call, rules a word out far faster than a Python loop over the patterns."""
+        got = self.tests.get(head)
+        if got is None:
+            indices = self.candidates(head.lower()[:self.size])
+            got = self._tests_of.get(indices)
+            if got is None:
+                got = self._tests_of[indices] = self._alternation(indices)
+            if len(self.tests) < 100_000:
+                self.tests[head] = got
+        return got
+
+    def _alternation(self, indices: tuple[int, ...]) -> Callable[[str, int], object] | bool:
+        if not indices:
+            return False
+        patterns = [self.patterns[i] for i in indices]
+        if len(patterns) == 1:
+            return patterns[0].match
+        # A group inside a pattern would be renumbered in the alternation (a backreference would then point
+        # elsewhere): such words keep trying their patterns one by one.
+        if any(p.groups for p in patterns):
+            return _always
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE).match
+
 
 _PREFIX_LEN = 3
+_LONG_PREFIX_LEN = 6
 _PREFIX_CAP = 3000
+
+
+def _always(text: str, pos: int) -> bool:
+    return True
+
+
+def _any_prefix(prefixes: set[str]) -> str:
+    """A regex that matches where one of ``prefixes`` starts, as a trie: one character test per letter."""
+    if "" in prefixes:
+        return ""
+    if not prefixes:
+        return "(?!)"
+    by_first: dict[str, set[str]] = {}
+    for p in prefixes:
+        by_first.setdefault(p[0], set()).add(p[1:])
+    alternatives = [re.escape(c) + _any_prefix(rest) for c, rest in sorted(by_first.items())]
+    return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+
+
+_WORD_START = re.compile(r"(?<![\w'-])\w")
 
 
 def _item_strings(op, av, room: int) -> list[tuple[str, bool]] | None:
@@ -208,13 +284,13 @@ def _sequence_strings(items, room: int) -> list[tuple[str, bool]] | None:
     return list(finished | {(p, True) for p in states})
 
 
-def _prefixes(body: str) -> set[str]:
-    """The first ``_PREFIX_LEN`` lower-case characters a pattern's match can start with
+def _prefixes(body: str, size: int = _PREFIX_LEN) -> set[str]:
+    """The first ``size`` lower-case characters a pattern's match can start with
     (shorter strings when the pattern may end or become unconstrained sooner; "" = any)."""
     if _parser is None:
         return {""}
     try:
-        got = _sequence_strings(_parser.parse(body, re.IGNORECASE), _PREFIX_LEN)
+        got = _sequence_strings(_parser.parse(body, re.IGNORECASE), size)
     except Exception:  # an unusual construct: try the pattern at every word
         return {""}
     return {""} if got is None else {p for p, _ in got}
@@ -223,30 +299,46 @@ def _prefixes(body: str) -> set[str]:
 _WORD = re.compile(r"[\w'-]+")
 _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
                             "…": "...", "\u00a0": " "})
-_SPACES = re.compile(r"\s+")
 
 LEXICON = Lexicon()
 
 
+_ASCII_TRANSLATED = "".join(chr(c) for c in _TRANSLATE if c < 128)
+
+
 def _normalise(text: str) -> str:
-    return _SPACES.sub(" ", text.translate(_TRANSLATE)).strip()
-
-
-_WORD_START = re.compile(r"(?<![\w'-])\w")
+    if not text.isascii() or any(c in text for c in _ASCII_TRANSLATED):  # else nothing to translate
+        text = text.translate(_TRANSLATE)
+    # str.split() and the regex \s agree on what white space is (both use Unicode's definition), so this
+    # is re.sub(r"\s+", " ", text).strip() in one C pass.
+    return " ".join(text.split())
 
 
 def _scan(norm: str, lex: Lexicon) -> list[_Hit]:
     """Cues and markers left to right, non-overlapping; at each word the first pattern
     (in file order) that matches wins."""
-    candidates_at = lex.candidates
+    # A word is first tested against all its candidates at once, and only a word that passes tries them
+    # one by one. lower() per word, not the whole text, as lower() can change a text's length; except
+    # for ASCII text, where it cannot and where the longer prefixes apply (see Lexicon): a pattern that
+    # matches is among the candidates of either index, so both find the same first one in file order.
+    if norm.isascii():
+        heads, index = norm.lower(), lex._long_index
+    else:
+        heads, index = norm, lex._index
+    size, known_test = index.size, index.tests.get
     hits: list[_Hit] = []
     free = 0
-    for w in _WORD_START.finditer(norm):
+    for w in index.word_starts.finditer(heads):
         p = w.start()
         if p < free:
             continue
-        # lower-case per word, not the whole text: lower() can change a text's length
-        for i in candidates_at(norm[p:p + _PREFIX_LEN].lower()[:_PREFIX_LEN]):
+        head = heads[p:p + size]
+        test = known_test(head)
+        if test is None:
+            test = index.test(head)
+        if not test or not test(norm, p):
+            continue
+        for i in index.candidates(head.lower()[:size]):
             m = lex.patterns[i].match(norm, p)
             if m:
                 hits.append(_Hit(p, m.end(), m.group(), lex.entries[i]))
@@ -261,13 +353,17 @@ def _cues(norm: str, lex: Lexicon, only_speech: bool = False) -> list[tuple[str,
     cues = [h for h in hits if h.entry.kind == "cue"]
     if not cues:
         return []
-    clause_cuts = [m.start() for m in lex.clause_re.finditer(norm)]
-    sentence_cuts = [m.start() for m in lex.sentence_re.finditer(norm)]
     modifiers = [h for h in hits if h.entry.kind in ("negator", "admonition")]
     hedges = [h for h in hits if h.entry.kind == "hedge"]
+    # Clauses and sentences are cut only when a modifier, a denial or a hedge asks: most cues have none.
+    sentence_cuts = [m.start() for m in lex.sentence_re.finditer(norm)] if hedges else []
     hedged_sentences = {bisect.bisect_right(sentence_cuts, h.start): h for h in hedges}
+    clause_cuts: list[int] | None = None
 
     def clause(pos: int) -> int:
+        nonlocal clause_cuts
+        if clause_cuts is None:
+            clause_cuts = [m.start() for m in lex.clause_re.finditer(norm)]
         return bisect.bisect_right(clause_cuts, pos)
 
     def negation_of(c: _Hit) -> _Hit | None:
@@ -301,12 +397,12 @@ def _cues(norm: str, lex: Lexicon, only_speech: bool = False) -> list[tuple[str,
             w *= lex.negation_factor
             modifier = "negated"
             label = f"{n.text} ... {label}"
-        d = denial_clauses.get(clause(c.start))
+        d = denial_clauses.get(clause(c.start)) if denial_clauses else None
         if d is not None and d is not c and c.entry.weight > 0 and modifier is None:
             w *= lex.denied_factor
             modifier = "negated"
             label = f"{label} ... {d.text}" if d.start > c.start else f"{d.text} ... {label}"
-        h = hedged_sentences.get(bisect.bisect_right(sentence_cuts, c.start))
+        h = hedged_sentences.get(bisect.bisect_right(sentence_cuts, c.start)) if hedges else None
         if h is not None and (h.end <= c.start or h.start >= c.end):
             w *= lex.hedge_factor
             modifier = modifier or "hedge"
@@ -334,6 +430,22 @@ def score_tension(text: str, quote: str | None = None, lexicon: Lexicon | None =
     """
     lex = lexicon or LEXICON
     text = text or ""
+    key = (text, quote)
+    scored = lex._scored.get(key)
+    if scored is None:
+        scored = _score(text, quote, lex)
+        if len(lex._scored) >= _SCORED_MAX:  # bounded; the next statements refill what they need
+            lex._scored.clear()
+        lex._scored[key] = scored
+    score, cues = scored
+    return score, [{"cue": label, "class": cls, "weight": w, "modifier": modifier} for label, cls, w, modifier in cues]
+
+
+# Scores by (text, quote), per lexicon: syndicated copies of a story repeat whole statements.
+_SCORED_MAX = 32_768
+
+
+def _score(text: str, quote: str | None, lex: Lexicon) -> tuple[float, tuple[tuple[str, str, float, str | None], ...]]:
     found: list[tuple[str, str, float, str | None]] = []
     if quote and quote.strip():
         found += _cues(_normalise(quote), lex)
@@ -342,7 +454,7 @@ def score_tension(text: str, quote: str | None = None, lexicon: Lexicon | None =
     else:
         found += _cues(_normalise(text), lex)
     total = sum(w for _, _, w, _ in found)
-    cues = [{"cue": label, "class": cls, "weight": round(w, 4) + 0.0, "modifier": modifier} for label, cls, w, modifier in found]
+    cues = tuple((label, cls, round(w, 4) + 0.0, modifier) for label, cls, w, modifier in found)
     return round(math.tanh(total), 4), cues
 
 
