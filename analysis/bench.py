@@ -91,6 +91,13 @@ def child_build(paths: list[str], workers: int | None, cache_dir: str | None, fl
         for t in texts:
             TextBlob(t).sentiment
         out.update(floor_s=time.perf_counter() - t0, floor_cpu_s=_cpu_s() - c0, floor_statements=len(texts))
+        # The build scores each distinct text once (copies of a statement recur: syndication, boilerplate), so the
+        # strictest floor is TextBlob over the distinct texts only; printed beside the floor.
+        distinct = list(dict.fromkeys(texts))
+        t0 = time.perf_counter()
+        for t in distinct:
+            TextBlob(t).sentiment
+        out.update(floor_distinct_s=time.perf_counter() - t0, floor_distinct_statements=len(distinct))
     return out
 
 
@@ -398,6 +405,8 @@ def bench_build(n: int, work: Path, workers: int | None, results: dict, sentimen
     }
     r["floor_ratio"] = r["one_process_s"] / r["floor_s"] if r["floor_s"] else float("nan")
     r["floor_ratio_cpu"] = one["cpu_s"] / one["floor_cpu_s"] if one["floor_cpu_s"] else float("nan")
+    r["floor_distinct_s"], r["floor_distinct_statements"] = one["floor_distinct_s"], one["floor_distinct_statements"]
+    r["floor_distinct_ratio"] = r["one_process_s"] / r["floor_distinct_s"] if r["floor_distinct_s"] else float("nan")
     r["parallel_cpu_s"], r["one_process_cpu_s"] = par["cpu_s"], one["cpu_s"]
     r["speedup"] = r["one_process_s"] / r["parallel_s"]
     r["nochange_frac"] = r["nochange_s"] / r["parallel_s"]
@@ -417,6 +426,9 @@ def bench_build(n: int, work: Path, workers: int | None, results: dict, sentimen
     _say(f"  full build with an empty cache (writes it): {r['cold_cache_s']:.2f} s")
     _say(f"  ratio build / TextBlob floor (one process each) : {r['floor_ratio']:5.2f}x   target <= {TARGETS['floor_ratio']}x  "
          f"{_mark(r['floor_ratio'] <= TARGETS['floor_ratio'])}   (in CPU time: {r['floor_ratio_cpu']:.2f}x)")
+    _say(f"  stricter: against TextBlob over the {r['floor_distinct_statements']} distinct texts only "
+         f"({100 * r['floor_distinct_statements'] / max(1, r['floor_statements']):.0f} %; the build scores a repeated text once): "
+         f"{r['floor_distinct_s']:.2f} s, ratio {r['floor_distinct_ratio']:5.2f}x")
     _say(f"  speed-up of {cores} workers over one process      : {r['speedup']:5.2f}x   target >= {TARGETS['speedup']}x  "
          f"{_mark(r['speedup'] >= TARGETS['speedup'])}")
     _say(f"  rebuild, nothing changed / full build          : {100 * r['nochange_frac']:5.1f} %   ({r['nochange_s']:.2f} s) "
