@@ -32,7 +32,8 @@ _PROSE_WORD_RE = re.compile(r"(?<![/\w])[a-z][a-z’'-]+(?![/\w])")
 
 def _has_prose(s: str) -> bool:
     """Two lower-case words outside credits like "(dpa/kat)": a sentence, not a dateline or label."""
-    return len(_PROSE_WORD_RE.findall(s)) >= 2
+    first = _PROSE_WORD_RE.search(s)  # two searches, not a findall of every word of the sentence
+    return first is not None and _PROSE_WORD_RE.search(s, first.end()) is not None
 
 
 def split_sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
