@@ -241,23 +241,27 @@ _NAME = r"[A-Z0-9][\w.&'’+/\-]*(?:\s+[A-Z0-9][\w.&'’+/\-]*){0,3}"
 _DAY_PART = rf"(?:{_WEEKDAY},?\s+)?(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}})(?:,?\s+\d{{4}})?"
 _DASH = r"[-–—]+"
 
+# (style, pattern, strings of which a match contains one): the patterns
+# backtrack through the capitalised words of every paragraph start, an ``in``
+# test is much cheaper.
 _DATELINE_PATTERNS = [
     # MOSCOW (Reuters) -   /   YEREVAN, Nov 14 (Reuters) -   /   MOSCOW. Nov 14 (Interfax) -
     ("paren", re.compile(
         rf"^(?P<city>{_CITY})(?P<date>[,.]\s*[^()\n]{{1,40}}?)?\s*"
-        rf"\((?P<outlet>[^()\n]{{2,40}})\)\s*(?P<dash>{_DASH}|:)")),
+        rf"\((?P<outlet>[^()\n]{{2,40}})\)\s*(?P<dash>{_DASH}|:)"), ("(",)),
     # MOSCOW, November 14. /TASS/.
     ("slash", re.compile(
-        rf"^(?P<city>{_CITY})(?:[,.]\s*(?P<date>{_DAY_PART}))?\.?\s*/(?P<outlet>[A-Z][\w .\-]{{1,30}})/\.?")),
+        rf"^(?P<city>{_CITY})(?:[,.]\s*(?P<date>{_DAY_PART}))?\.?\s*/(?P<outlet>[A-Z][\w .\-]{{1,30}})/\.?"), ("/",)),
     # (Reuters) -
-    ("paren", re.compile(rf"^\((?P<outlet>[^()\n]{{2,40}})\)\s*(?P<dash>{_DASH})")),
+    ("paren", re.compile(rf"^\((?P<outlet>[^()\n]{{2,40}})\)\s*(?P<dash>{_DASH})"), ("(",)),
     # Jakarta, CNBC Indonesia –
     ("comma", re.compile(
-        rf"^(?P<city>{_CITY}),\s*(?:(?P<date>{_DAY_PART}),\s*)?(?P<outlet>{_NAME})\s*(?P<dash>{_DASH})(?=\s|$)")),
+        rf"^(?P<city>{_CITY}),\s*(?:(?P<date>{_DAY_PART}),\s*)?(?P<outlet>{_NAME})\s*(?P<dash>{_DASH})(?=\s|$)"),
+     (",",)),
     # Baku, APA.   /   YEREVAN, NOVEMBER 14, ARMENPRESS.   /   BAKU, Azerbaijan, Nov. 14. Trend:
     ("comma", re.compile(
         rf"^(?P<city>{_CITY})(?:,\s*{_CAP_WORD})?(?:[,.]\s*(?P<date>{_DAY_PART}))?[,.]\s*"
-        rf"(?P<outlet>{_NAME})(?P<dash>[.:])(?=\s|$)")),
+        rf"(?P<outlet>{_NAME})(?P<dash>[.:])(?=\s|$)"), (",", ".")),
 ]
 # A dateline without an outlet, alone on its line: "YEREVAN, 14 November 2023 —".
 _PLAIN_DATELINE_RE = re.compile(
@@ -275,8 +279,8 @@ class Dateline:
 
 def find_dateline(s: str) -> Dateline | None:
     """The dateline at the very start of ``s`` if it names an outlet."""
-    for style, pattern in _DATELINE_PATTERNS:
-        m = pattern.match(s)
+    for style, pattern, needed in _DATELINE_PATTERNS:
+        m = any(x in s for x in needed) and pattern.match(s)
         if not m:
             continue
         outlet = m.group("outlet").strip()
@@ -328,6 +332,10 @@ def _compile_rules():
 
 
 _BP_LINES, _BP_PATTERNS, _BP_PHRASE_RE, _BP_PHRASE_REASON = _compile_rules()
+# Each phrase from its first space on ("share this post on" -> " this post on"):
+# a line holding none of these holds no phrase. The regex engine jumps from space
+# to space here, where the phrases themselves must be tried at every letter.
+_BP_PHRASE_TAIL_RE = re.compile(literal_trie_pattern(p[p.index(" "):] if " " in p else p for p in _BP_PHRASE_REASON))
 _MAX_PHRASE_WORDS = int(_BOILERPLATE.get("max_phrase_words", 40))
 _RELATED_LABELS = frozenset(_line_key(x) for x in _BOILERPLATE.get("related_labels", []))
 _RELATED_PREFIXES = tuple(x.lower() for x in _BOILERPLATE.get("related_prefixes", []))
@@ -386,11 +394,14 @@ def _is_timestamp_line(s: str) -> bool:
     return _SEPARATORS_RE.sub("", rest) == ""
 
 
+_WIRE_NAMES_SPLIT_RE = re.compile(r",|\band\b|&")
+
+
 def _is_wire_only_line(s: str) -> bool:
     """"(With AFP, Reuters)", "— Reuters", "By AFP": only agency names."""
     if len(s.split()) > 8:
         return False
-    parts = [p.strip() for p in re.split(r",|\band\b|&", _WIRE_ONLY_STRIP_RE.sub(",", s)) if p.strip()]
+    parts = [p.strip() for p in _WIRE_NAMES_SPLIT_RE.split(_WIRE_ONLY_STRIP_RE.sub(",", s)) if p.strip()]
     if not parts:
         return False
     return all((o := lookup_outlet(p)) is not None and o.wire for p in parts)
@@ -402,14 +413,16 @@ def _is_caption(s: str, words: int) -> bool:
     if words > 80:
         return False
     tail_from = max(0, len(s) - _CREDIT_TAIL)  # credits sit at the very end
-    return any(any(x in s for x in needed) and p.search(s, tail_from) for p, needed in _CAPTION_END_RES)
+    tail = s[tail_from:]  # holds every match, so the strings each one needs
+    return any(any(x in tail for x in needed) and p.search(s, tail_from) for p, needed in _CAPTION_END_RES)
 
 
 def _is_menu(s: str) -> bool:
-    if ends_sentence(s) or has_date(s):
+    if ends_sentence(s):
         return False
     parts = [p for p in _MENU_SPLIT_RE.split(s) if p]
-    if not all(len(p.split()) <= 3 for p in parts):
+    # Short parts first: a cheaper test than has_date, and it rules out most lines.
+    if not all(len(p.split()) <= 3 for p in parts) or has_date(s):
         return False
     # "Home / Politics" is a breadcrumb; "Armenia | Russia" alone could be anything.
     return len(parts) >= 3 or (len(parts) == 2 and parts[0].lower() in _BREADCRUMB_ROOTS)
@@ -499,7 +512,8 @@ def _line_rules(s: str, words: int) -> tuple[str, str, bool, bool]:
         if pattern.search(s):
             return BOILERPLATE, reason, False, False
     if words <= _MAX_PHRASE_WORDS:
-        m = _BP_PHRASE_RE.search(s.lower())
+        low = s.lower()
+        m = _BP_PHRASE_TAIL_RE.search(low) and _BP_PHRASE_RE.search(low)
         if m:
             return BOILERPLATE, _BP_PHRASE_REASON[m.group(0)], False, False
     if _is_caption(s, words):

@@ -62,6 +62,7 @@ LINE_PIECES = [
     "Photo:", "Photo by", "Getty Images", "AFP", "REUTERS/Jane Roe", "Reuters", "Credit:", "via REUTERS",
     "Share this article on", "privacy policy", "Leave a comment", "Read also:", "By", "Jane Roe",
     "the minister said", "Yerevan", "MOSCOW", "talks", "and", "2024", "12", "'", "’", "\u00a0", "\n",
+    "(Reuters) -", "/TASS/.", "Baku, APA.", "Jakarta, CNBC Indonesia –", "YEREVAN, Nov 14 (Interfax) -",
 ]
 lines = st.lists(st.sampled_from(LINE_PIECES), min_size=1, max_size=14).map(" ".join)
 
@@ -84,6 +85,14 @@ def test_credit_patterns_behind_an_in_test_match_the_plain_search(line):
             assert any(x in line for x in needed), pattern.pattern
 
 
+@settings(max_examples=600, deadline=None)
+@given(lines)
+def test_dateline_patterns_behind_an_in_test_match_the_plain_match(line):
+    for _, pattern, needed in clean._DATELINE_PATTERNS:
+        if pattern.match(line):
+            assert any(x in line for x in needed), pattern.pattern
+
+
 @settings(max_examples=300, deadline=None)
 @given(lines)
 def test_boilerplate_phrases_are_found_as_by_the_plain_alternation(line):
@@ -91,6 +100,8 @@ def test_boilerplate_phrases_are_found_as_by_the_plain_alternation(line):
     low = line.lower()
     got, want = clean._BP_PHRASE_RE.search(low), plain.search(low)
     assert (got and (got.span(), got.group(0))) == (want and (want.span(), want.group(0)))
+    if want:  # the cheap search for phrase tails never rules a phrase out
+        assert clean._BP_PHRASE_TAIL_RE.search(low)
 
 
 def test_cached_line_decisions_do_not_depend_on_what_was_cleaned_before():
@@ -157,5 +168,11 @@ def test_the_generated_pieces_do_reach_the_slow_patterns():
     assert clean._is_caption("The minister in Yerevan. Photo: REUTERS/Jane Roe", 8)
     assert clean._is_caption("Talks in Yerevan, 2024 (Getty Images)", 6)
     assert quotes._next_single_open("He said: 'talks", 0, 15) == 9
+    assert clean.find_dateline("YEREVAN, Nov 14 (Interfax) - talks").outlet == "Interfax"
     assert parse_twice("Tue 14 Nov 2023 10:31 MSK", True)[0].hour == 10
     assert metadata._NUMERIC_DATE_RE.findall("on 11/14/2023") == [("11", "14")]
+
+
+def test_every_boilerplate_phrase_has_its_tail_found():
+    for phrase in clean._BP_PHRASE_REASON:
+        assert clean._BP_PHRASE_TAIL_RE.search(f"x{phrase}y"), phrase
