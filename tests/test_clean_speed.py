@@ -11,6 +11,7 @@ import re
 import warnings
 from pathlib import Path
 
+import nupunkt
 from dateutil import parser as date_parser
 from hypothesis import given, settings, strategies as st
 
@@ -176,3 +177,20 @@ def test_the_generated_pieces_do_reach_the_slow_patterns():
 def test_every_boilerplate_phrase_has_its_tail_found():
     for phrase in clean._BP_PHRASE_REASON:
         assert clean._BP_PHRASE_TAIL_RE.search(f"x{phrase}y"), phrase
+
+
+paragraph_pieces = st.lists(st.sampled_from(
+    ["Talks", "resumed", "in", "Yerevan", "Mr.", "U.S.", "said", "no", ".", "?", "!", "…", "...", '"', "”", "’",
+     ")", "(", "3.5", "\n", "  ", " "]), max_size=16).map(lambda ws: " ".join(ws).replace("  ", " ", 1))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(paragraph_pieces, paragraph_pieces.map(lambda p: p.replace(".", "").replace("?", "").replace("!", "")
+                                                       .replace("…", "") + "."), st.text(max_size=12)))
+def test_sentences_are_nupunkts_with_or_without_the_one_sentence_shortcut(paragraph):
+    assert segment._sent_tokenize(paragraph) == nupunkt.sent_tokenize(paragraph)
+
+
+def test_the_one_sentence_shortcut_keeps_the_text_nupunkt_keeps():
+    for p in ["Armenia recalls its envoy.", "  Talks in Yerevan  ", "No end mark", " ", "", "x", "Why?\n"]:
+        assert segment._sent_tokenize(p) == nupunkt.sent_tokenize(p)
