@@ -355,7 +355,7 @@ _CAPTION_START_RE = re.compile(
 _PHOTO_AGENCY_CREDITS = ["Getty Images", "Shutterstock", "AP Photo", "AFP Photo", "Reuters Photo", "EPA-EFE",
                          "Sipa USA", "Pool via REUTERS", "via REUTERS", "Sputnik via"]
 # (credit pattern, strings of which its match contains one): most lines lack
-# them, and tests with ``in`` are much cheaper than the search.
+# them, and a search for them is much cheaper than the pattern's own search.
 _CAPTION_END_RES = [
     (re.compile(r"(?:^|[.!?)\]]\s+|\s[-–—|/]\s*)(?i:photos?|images?|pictures?|photograph|credit|foto|pic)\s*"
                 r"(?i:by|credit|courtesy(?:\s+of)?)?\s*[:：]\s*[^.!?]{1,60}[.)]?$"), (":", "：")),
@@ -364,6 +364,7 @@ _CAPTION_END_RES = [
     (re.compile(r"\b(?:%s)\b[^.]{0,60}\)?\.?$" % "|".join(_PHOTO_AGENCY_CREDITS)), _PHOTO_AGENCY_CREDITS),
     (re.compile(r"\b(?:REUTERS|AFP|AP|EPA|TASS|SPUTNIK|ANADOLU|XINHUA|RIA NOVOSTI)\s*/\s*[A-Z][\w .'\-]{1,40}\)?\.?$"), ("/",)),
 ]
+_CAPTION_END_RES = [(p, re.compile(literal_trie_pattern(needed))) for p, needed in _CAPTION_END_RES]
 _CREDIT_TAIL = 160
 _SOURCE_LINE_RE = re.compile(r"^(?i:source|sources|quelle|источник|fuente)\s*:\s*(?P<value>\S.{0,80})$")
 # "(According to TASS, Reuters)", "(with inputs from PTI)": names the copy's origin.
@@ -413,8 +414,10 @@ def _is_caption(s: str, words: int) -> bool:
     if words > 80:
         return False
     tail_from = max(0, len(s) - _CREDIT_TAIL)  # credits sit at the very end
-    tail = s[tail_from:]  # holds every match, so the strings each one needs
-    return any(any(x in tail for x in needed) and p.search(s, tail_from) for p, needed in _CAPTION_END_RES)
+    for pattern, needed in _CAPTION_END_RES:
+        if needed.search(s, tail_from) and pattern.search(s, tail_from):
+            return True
+    return False
 
 
 def _is_menu(s: str) -> bool:
