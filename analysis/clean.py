@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from analysis.document import Block, CleanDoc
@@ -58,6 +59,33 @@ def _load_toml(name: str) -> dict:
 
 _BOILERPLATE = _load_toml("boilerplate.toml")
 _OUTLET_DATA = _load_toml("outlets.toml")
+
+
+def literal_trie_pattern(strings) -> str:
+    """A regex matching any of ``strings``, written as a prefix tree.
+
+    It is the plain alternation, longest string first, made faster: the regex
+    engine tries the strings one by one at every position, the tree rejects a
+    position at its first character. Strings matching at one position are
+    prefixes of each other, and the tree offers them longest first, like the
+    alternation; so it matches the same, alone or inside a larger pattern.
+    """
+    tree: dict = {}
+    for s in strings:
+        node = tree
+        for ch in s:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a string ends here
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in node.items() if ch]
+        if not branches:
+            return ""
+        if "" in node:  # greedy "?": a longer string through this node is tried first
+            return "(?:%s)?" % "|".join(branches)
+        return branches[0] if len(branches) == 1 else "(?:%s)" % "|".join(branches)
+
+    return emit(tree)
 
 
 # --------------------------------------------------------------------------
@@ -144,7 +172,7 @@ def _cased(words: list[str]) -> str:
     forms = []
     for w in words:
         forms += [w, w.upper()]
-    return "|".join(sorted(set(forms), key=len, reverse=True))
+    return literal_trie_pattern(forms)
 
 
 _MONTH = r"(?:%s)\.?" % _cased([
@@ -155,7 +183,7 @@ _WEEKDAY = r"(?:%s)\.?" % _cased([
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun"])
 _MONTH_OR_DAY_RE = re.compile(rf"{_MONTH}|{_WEEKDAY}")
-_TZ_NAMES = "|".join(sorted((k for k in TIMEZONE_OFFSETS if len(k) > 1), key=len, reverse=True))
+_TZ_NAMES = literal_trie_pattern(k for k in TIMEZONE_OFFSETS if len(k) > 1)
 _TIME = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
 _TZ = rf"(?:\s*\(?(?:{_TZ_NAMES})(?:\s*[+-]\d{{1,2}}(?::?\d{{2}})?)?\)?|\s*[+-]\d{{2}}:?\d{{2}})?"
 _ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
@@ -185,8 +213,14 @@ _MAX_DATE_LABEL_WORDS = 4
 _LABEL_WORDS_RE = re.compile(rf"{PUBLISHED_LABEL}|(?i:\bon\b|\bat\b|\blocal time\b|\bGMT\b|\bUTC\b)")
 
 
+# Every date pattern needs a digit, every full date a four-digit year: a cheap
+# search for those proves most lines dateless before the slow patterns run.
+_DIGIT_RE = re.compile(r"\d")
+_FOUR_DIGITS_RE = re.compile(r"\d{4}")
+
+
 def has_date(s: str) -> bool:
-    return _LOOSE_DATE_RE.search(s) is not None
+    return _DIGIT_RE.search(s) is not None and _LOOSE_DATE_RE.search(s) is not None
 
 
 def _date_dominated(s: str) -> bool:
@@ -207,23 +241,27 @@ _NAME = r"[A-Z0-9][\w.&'’+/\-]*(?:\s+[A-Z0-9][\w.&'’+/\-]*){0,3}"
 _DAY_PART = rf"(?:{_WEEKDAY},?\s+)?(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}})(?:,?\s+\d{{4}})?"
 _DASH = r"[-–—]+"
 
+# (style, pattern, strings of which a match contains one): the patterns
+# backtrack through the capitalised words of every paragraph start, an ``in``
+# test is much cheaper.
 _DATELINE_PATTERNS = [
     # MOSCOW (Reuters) -   /   YEREVAN, Nov 14 (Reuters) -   /   MOSCOW. Nov 14 (Interfax) -
     ("paren", re.compile(
         rf"^(?P<city>{_CITY})(?P<date>[,.]\s*[^()\n]{{1,40}}?)?\s*"
-        rf"\((?P<outlet>[^()\n]{{2,40}})\)\s*(?P<dash>{_DASH}|:)")),
+        rf"\((?P<outlet>[^()\n]{{2,40}})\)\s*(?P<dash>{_DASH}|:)"), ("(",)),
     # MOSCOW, November 14. /TASS/.
     ("slash", re.compile(
-        rf"^(?P<city>{_CITY})(?:[,.]\s*(?P<date>{_DAY_PART}))?\.?\s*/(?P<outlet>[A-Z][\w .\-]{{1,30}})/\.?")),
+        rf"^(?P<city>{_CITY})(?:[,.]\s*(?P<date>{_DAY_PART}))?\.?\s*/(?P<outlet>[A-Z][\w .\-]{{1,30}})/\.?"), ("/",)),
     # (Reuters) -
-    ("paren", re.compile(rf"^\((?P<outlet>[^()\n]{{2,40}})\)\s*(?P<dash>{_DASH})")),
+    ("paren", re.compile(rf"^\((?P<outlet>[^()\n]{{2,40}})\)\s*(?P<dash>{_DASH})"), ("(",)),
     # Jakarta, CNBC Indonesia –
     ("comma", re.compile(
-        rf"^(?P<city>{_CITY}),\s*(?:(?P<date>{_DAY_PART}),\s*)?(?P<outlet>{_NAME})\s*(?P<dash>{_DASH})(?=\s|$)")),
+        rf"^(?P<city>{_CITY}),\s*(?:(?P<date>{_DAY_PART}),\s*)?(?P<outlet>{_NAME})\s*(?P<dash>{_DASH})(?=\s|$)"),
+     (",",)),
     # Baku, APA.   /   YEREVAN, NOVEMBER 14, ARMENPRESS.   /   BAKU, Azerbaijan, Nov. 14. Trend:
     ("comma", re.compile(
         rf"^(?P<city>{_CITY})(?:,\s*{_CAP_WORD})?(?:[,.]\s*(?P<date>{_DAY_PART}))?[,.]\s*"
-        rf"(?P<outlet>{_NAME})(?P<dash>[.:])(?=\s|$)")),
+        rf"(?P<outlet>{_NAME})(?P<dash>[.:])(?=\s|$)"), (",", ".")),
 ]
 # A dateline without an outlet, alone on its line: "YEREVAN, 14 November 2023 —".
 _PLAIN_DATELINE_RE = re.compile(
@@ -241,8 +279,8 @@ class Dateline:
 
 def find_dateline(s: str) -> Dateline | None:
     """The dateline at the very start of ``s`` if it names an outlet."""
-    for style, pattern in _DATELINE_PATTERNS:
-        m = pattern.match(s)
+    for style, pattern, needed in _DATELINE_PATTERNS:
+        m = any(x in s for x in needed) and pattern.match(s)
         if not m:
             continue
         outlet = m.group("outlet").strip()
@@ -290,11 +328,14 @@ def _compile_rules():
             patterns.append((re.compile(p, re.I), reason))
         for p in rule.get("phrases", []):
             phrases.append((p.lower(), reason))
-    phrase_re = re.compile("|".join(re.escape(p) for p, _ in sorted(phrases, key=lambda x: -len(x[0]))))
-    return lines, patterns, phrase_re, dict(phrases)
+    return lines, patterns, re.compile(literal_trie_pattern(p for p, _ in phrases)), dict(phrases)
 
 
 _BP_LINES, _BP_PATTERNS, _BP_PHRASE_RE, _BP_PHRASE_REASON = _compile_rules()
+# Each phrase from its first space on ("share this post on" -> " this post on"):
+# a line holding none of these holds no phrase. The regex engine jumps from space
+# to space here, where the phrases themselves must be tried at every letter.
+_BP_PHRASE_TAIL_RE = re.compile(literal_trie_pattern(p[p.index(" "):] if " " in p else p for p in _BP_PHRASE_REASON))
 _MAX_PHRASE_WORDS = int(_BOILERPLATE.get("max_phrase_words", 40))
 _RELATED_LABELS = frozenset(_line_key(x) for x in _BOILERPLATE.get("related_labels", []))
 _RELATED_PREFIXES = tuple(x.lower() for x in _BOILERPLATE.get("related_prefixes", []))
@@ -311,15 +352,19 @@ _CAPTION_START_RE = re.compile(
     r"^[(\[]?\s*(?:photos?|images?|pictures?|pictured|photograph|illustration|illustrative\s+(?:photo|image)|"
     r"file\s+photo|cover\s+photo|main\s+photo|featured\s+image|videos?|foto|caption|pic|photo\s+credit)"
     r"\s*(?:by\b|credit\b|courtesy\b)?\s*[:.|/\-–—(]", re.I)
+_PHOTO_AGENCY_CREDITS = ["Getty Images", "Shutterstock", "AP Photo", "AFP Photo", "Reuters Photo", "EPA-EFE",
+                         "Sipa USA", "Pool via REUTERS", "via REUTERS", "Sputnik via"]
+# (credit pattern, strings of which its match contains one): most lines lack
+# them, and a search for them is much cheaper than the pattern's own search.
 _CAPTION_END_RES = [
-    re.compile(r"(?:^|[.!?)\]]\s+|\s[-–—|/]\s*)(?i:photos?|images?|pictures?|photograph|credit|foto|pic)\s*"
-               r"(?i:by|credit|courtesy(?:\s+of)?)?\s*[:：]\s*[^.!?]{1,60}[.)]?$"),
-    re.compile(r"\((?i:via\s+)?(?:(?i:photo)\s*(?i:by|:)\s*)?[A-Z][A-Za-z.&\- ]{1,40}/[^()]{1,60}\)\.?$"),
-    re.compile(r"\((?i:photos?|images?|pictures?)\s*(?i:by|:|credit:?)[^()]{1,80}\)\.?$"),
-    re.compile(r"\b(?:Getty Images|Shutterstock|AP Photo|AFP Photo|Reuters Photo|EPA-EFE|Sipa USA|"
-               r"Pool via REUTERS|via REUTERS|Sputnik via)\b[^.]{0,60}\)?\.?$"),
-    re.compile(r"\b(?:REUTERS|AFP|AP|EPA|TASS|SPUTNIK|ANADOLU|XINHUA|RIA NOVOSTI)\s*/\s*[A-Z][\w .'\-]{1,40}\)?\.?$"),
+    (re.compile(r"(?:^|[.!?)\]]\s+|\s[-–—|/]\s*)(?i:photos?|images?|pictures?|photograph|credit|foto|pic)\s*"
+                r"(?i:by|credit|courtesy(?:\s+of)?)?\s*[:：]\s*[^.!?]{1,60}[.)]?$"), (":", "：")),
+    (re.compile(r"\((?i:via\s+)?(?:(?i:photo)\s*(?i:by|:)\s*)?[A-Z][A-Za-z.&\- ]{1,40}/[^()]{1,60}\)\.?$"), ("/",)),
+    (re.compile(r"\((?i:photos?|images?|pictures?)\s*(?i:by|:|credit:?)[^()]{1,80}\)\.?$"), ("(",)),
+    (re.compile(r"\b(?:%s)\b[^.]{0,60}\)?\.?$" % "|".join(_PHOTO_AGENCY_CREDITS)), _PHOTO_AGENCY_CREDITS),
+    (re.compile(r"\b(?:REUTERS|AFP|AP|EPA|TASS|SPUTNIK|ANADOLU|XINHUA|RIA NOVOSTI)\s*/\s*[A-Z][\w .'\-]{1,40}\)?\.?$"), ("/",)),
 ]
+_CAPTION_END_RES = [(p, re.compile(literal_trie_pattern(needed))) for p, needed in _CAPTION_END_RES]
 _CREDIT_TAIL = 160
 _SOURCE_LINE_RE = re.compile(r"^(?i:source|sources|quelle|источник|fuente)\s*:\s*(?P<value>\S.{0,80})$")
 # "(According to TASS, Reuters)", "(with inputs from PTI)": names the copy's origin.
@@ -343,18 +388,21 @@ _SEPARATORS_RE = re.compile(r"[\s|,•·/()\[\]:;.\-–—]+")
 
 def _is_timestamp_line(s: str) -> bool:
     """Only a date (with label, time, zone): "Published: 14 November 2023 10:31"."""
-    if not DATE_RE.search(s):
+    if not _FOUR_DIGITS_RE.search(s) or not DATE_RE.search(s):
         return False
     rest = _LABEL_WORDS_RE.sub(" ", DATE_RE.sub(" ", s))
     rest = _TZ_NAME_RE.sub(" ", rest)
     return _SEPARATORS_RE.sub("", rest) == ""
 
 
+_WIRE_NAMES_SPLIT_RE = re.compile(r",|\band\b|&")
+
+
 def _is_wire_only_line(s: str) -> bool:
     """"(With AFP, Reuters)", "— Reuters", "By AFP": only agency names."""
     if len(s.split()) > 8:
         return False
-    parts = [p.strip() for p in re.split(r",|\band\b|&", _WIRE_ONLY_STRIP_RE.sub(",", s)) if p.strip()]
+    parts = [p.strip() for p in _WIRE_NAMES_SPLIT_RE.split(_WIRE_ONLY_STRIP_RE.sub(",", s)) if p.strip()]
     if not parts:
         return False
     return all((o := lookup_outlet(p)) is not None and o.wire for p in parts)
@@ -366,14 +414,18 @@ def _is_caption(s: str, words: int) -> bool:
     if words > 80:
         return False
     tail_from = max(0, len(s) - _CREDIT_TAIL)  # credits sit at the very end
-    return any(p.search(s, tail_from) for p in _CAPTION_END_RES)
+    for pattern, needed in _CAPTION_END_RES:
+        if needed.search(s, tail_from) and pattern.search(s, tail_from):
+            return True
+    return False
 
 
 def _is_menu(s: str) -> bool:
-    if ends_sentence(s) or has_date(s):
+    if ends_sentence(s):
         return False
     parts = [p for p in _MENU_SPLIT_RE.split(s) if p]
-    if not all(len(p.split()) <= 3 for p in parts):
+    # Short parts first: a cheaper test than has_date, and it rules out most lines.
+    if not all(len(p.split()) <= 3 for p in parts) or has_date(s):
         return False
     # "Home / Politics" is a breadcrumb; "Armenia | Russia" alone could be anything.
     return len(parts) >= 3 or (len(parts) == 2 and parts[0].lower() in _BREADCRUMB_ROOTS)
@@ -422,68 +474,74 @@ class _Line:
 
 def _classify_line(line: _Line) -> None:
     """Rules that need only the line itself."""
-    s, words = line.s, line.words
+    line.kind, line.reason, line.opens_related_list, line.opens_footer = _line_rules(line.s, line.words)
+
+
+_BODY_LINE = (BODY, "", False, False)
+
+
+# A pure function of the line, cached: page furniture (share widgets, footers,
+# bylines, related-links labels) recurs word for word across a corpus.
+@lru_cache(maxsize=16384)
+def _line_rules(s: str, words: int) -> tuple[str, str, bool, bool]:
+    """(kind, reason, opens_related_list, opens_footer) of a line with ``words`` words."""
     key = _line_key(s)
-
-    def mark(kind: str, reason: str) -> None:
-        line.kind, line.reason = kind, reason
-
     if not any(c.isalnum() for c in s):
-        return mark(BOILERPLATE, "punctuation line")
+        return BOILERPLATE, "punctuation line", False, False
     if _MARKUP_LINE_RE.match(s):
-        return mark(BOILERPLATE, "HTML markup")
+        return BOILERPLATE, "HTML markup", False, False
     if _HASHTAG_LINE_RE.match(s):
-        return mark(BOILERPLATE, "hashtag line")
+        return BOILERPLATE, "hashtag line", False, False
     m = _PAREN_INITIALS_RE.match(s)
     if m:
         first = m.group(1) or m.group(2)
         agency = lookup_outlet(first)
         if agency is not None and agency.wire:
-            return mark(META, REASON_WIRE)
-        return mark(BOILERPLATE, "editor initials")
+            return META, REASON_WIRE, False, False
+        return BOILERPLATE, "editor initials", False, False
     if _SUMMARY_RE.match(s):
-        return mark(META, REASON_SUMMARY)
+        return META, REASON_SUMMARY, False, False
     if key in _RELATED_LABELS:
-        line.opens_related_list = True
-        return mark(BOILERPLATE, REASON_RELATED)
+        return BOILERPLATE, REASON_RELATED, True, False
     if key.startswith(_RELATED_PREFIXES) and not ends_sentence(s):
-        return mark(BOILERPLATE, "related link")
+        return BOILERPLATE, "related link", False, False
     if key in _BP_LINES:
-        return mark(BOILERPLATE, _BP_LINES[key])
+        return BOILERPLATE, _BP_LINES[key], False, False
     if words <= 40 and ("©" in s or _COPYRIGHT_RE.match(s)):
         if words <= 8 and not _FOOTER_WORDS_RE.search(s):
-            return mark(CAPTION, "photo credit")
-        line.opens_footer = True
-        return mark(BOILERPLATE, REASON_COPYRIGHT)
+            return CAPTION, "photo credit", False, False
+        return BOILERPLATE, REASON_COPYRIGHT, False, True
     for pattern, reason in _BP_PATTERNS:
         if pattern.search(s):
-            return mark(BOILERPLATE, reason)
+            return BOILERPLATE, reason, False, False
     if words <= _MAX_PHRASE_WORDS:
-        m = _BP_PHRASE_RE.search(s.lower())
+        low = s.lower()
+        m = _BP_PHRASE_TAIL_RE.search(low) and _BP_PHRASE_RE.search(low)
         if m:
-            return mark(BOILERPLATE, _BP_PHRASE_REASON[m.group(0)])
+            return BOILERPLATE, _BP_PHRASE_REASON[m.group(0)], False, False
     if _is_caption(s, words):
-        return mark(CAPTION, "photo caption")
+        return CAPTION, "photo caption", False, False
     m = _SOURCE_LINE_RE.match(s)
     if m and len(m.group("value").split()) <= 8:
-        return mark(META, REASON_SOURCE)
+        return META, REASON_SOURCE, False, False
     m = CREDIT_PAREN_RE.search(s)
     if m and not s[m.end():].strip() and len(s[:m.start()].split()) <= 5:
         # "Huyen Le (According to TASS, Reuters)": a byline with its credit.
-        return mark(META, REASON_WIRE)
-    if _is_wire_only_line(s):
-        return mark(META, REASON_WIRE)
+        return META, REASON_WIRE, False, False
+    if words <= 8 and _is_wire_only_line(s):
+        return META, REASON_WIRE, False, False
     if words <= 20 and _BYLINE_RE.match(s) or words <= 40 and (
             _STAFF_CREDIT_RE.match(s) or _CONTRIBUTED_RE.search(s, max(0, len(s) - 80))):
-        return mark(META, REASON_BYLINE)
+        return META, REASON_BYLINE, False, False
     if words <= 15 and _is_timestamp_line(s):
-        return mark(META, REASON_TIMESTAMP)
+        return META, REASON_TIMESTAMP, False, False
     if words <= 12:
         dl = find_dateline(s)
         if (dl is not None and not s[dl.end:].strip(" -–—:.")) or _PLAIN_DATELINE_RE.match(s) and has_date(s):
-            return mark(META, REASON_DATELINE)
+            return META, REASON_DATELINE, False, False
     if _is_menu(s):
-        return mark(BOILERPLATE, "navigation menu")
+        return BOILERPLATE, "navigation menu", False, False
+    return _BODY_LINE
 
 
 # --------------------------------------------------------------------------

@@ -105,8 +105,7 @@ def parse_timestamp(s: str, dayfirst: bool = True) -> tuple[pd.Timestamp, str] |
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            a = date_parser.parse(core, dayfirst=dayfirst, default=_DEFAULT_A, tzinfos=_TZINFOS)
-            b = date_parser.parse(core, dayfirst=dayfirst, default=_DEFAULT_B, tzinfos=_TZINFOS)
+            a, b = _parse_with_defaults(core, dayfirst, _DEFAULT_A, _DEFAULT_B)
     except (ValueError, OverflowError, TypeError):
         return None
     # Parsing twice with different defaults shows which parts the text gave.
@@ -121,6 +120,20 @@ def parse_timestamp(s: str, dayfirst: bool = True) -> tuple[pd.Timestamp, str] |
     else:
         precision = "second"
     return _finish(a, precision)
+
+
+def _parse_with_defaults(core: str, dayfirst: bool, *defaults: datetime) -> list[datetime]:
+    """``date_parser.parse(core, dayfirst=dayfirst, default=d, tzinfos=_TZINFOS)`` for each default.
+
+    ``parse`` is dateutil's ``_parse`` (reading the string: nearly all the
+    time) then ``_build_naive``/``_build_tzaware`` (filling in the default);
+    reading the string once for both defaults halves the cost.
+    """
+    parser = date_parser.DEFAULTPARSER
+    res, _ = parser._parse(core, dayfirst=dayfirst)
+    if res is None or len(res) == 0:
+        raise ValueError(f"no date in {core!r}")  # what parse raises (a ParserError)
+    return [parser._build_tzaware(parser._build_naive(res, d), res, _TZINFOS) for d in defaults]
 
 
 def _finish(dt: datetime, precision: str) -> tuple[pd.Timestamp, str] | None:
@@ -408,6 +421,9 @@ _CANDIDATE_RE = re.compile(
 _UPDATE_LABEL_RE = re.compile(r"(?i:updated|last|modified)")
 _LEAD_STAMP_RE = re.compile(rf"(?P<stamp>{_WEEKDAY_NAMES}\s*\(\s*(?P<date>{DATE_PATTERN})\s*\))")
 _NUMERIC_DATE_RE = re.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})[/.]\d{4}(?![\d/.])")
+# What every match of _NUMERIC_DATE_RE contains; a pattern starting with a digit
+# is scanned fast, one starting with a lookbehind is tried at every position.
+_NUMERIC_DATE_CORE_RE = re.compile(r"\d[/.]\d{1,2}[/.]\d{4}")
 _DATED_META_REASONS = (REASON_TIMESTAMP, REASON_BYLINE, REASON_DATELINE)
 
 
@@ -416,6 +432,8 @@ def _month_first(doc: CleanDoc, outlet: Found | None, hints: dict[str, Hint]) ->
     header = [_block_text(doc, b) for b in doc.blocks if b.kind == META] + [
         _block_text(doc, b) for b in doc.blocks[:6] if b.kind == BODY]
     for s in header:
+        if not _NUMERIC_DATE_CORE_RE.search(s):
+            continue
         for a, b in _NUMERIC_DATE_RE.findall(s):
             if int(b) > 12 >= int(a):
                 return True

@@ -32,7 +32,21 @@ _PROSE_WORD_RE = re.compile(r"(?<![/\w])[a-z][a-z’'-]+(?![/\w])")
 
 def _has_prose(s: str) -> bool:
     """Two lower-case words outside credits like "(dpa/kat)": a sentence, not a dateline or label."""
-    return len(_PROSE_WORD_RE.findall(s)) >= 2
+    first = _PROSE_WORD_RE.search(s)  # two searches, not a findall of every word of the sentence
+    return first is not None and _PROSE_WORD_RE.search(s, first.end()) is not None
+
+
+# nupunkt breaks only after ".", "?", "!" or "…" with more text behind it.
+_BREAK_CHAR_RE = re.compile(r"[.?!…]")
+
+
+def _sent_tokenize(chunk: str) -> list[str]:
+    """``nupunkt.sent_tokenize(chunk)``; a paragraph with no break character
+    before its last one (a third of news paragraphs) is one sentence, no call needed."""
+    if _BREAK_CHAR_RE.search(chunk, 0, len(chunk) - 1) is None:
+        s = chunk.rstrip()
+        return [s] if s else []
+    return nupunkt.sent_tokenize(chunk)
 
 
 def split_sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -40,7 +54,7 @@ def split_sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     chunk = text[lo:hi]
     spans = []
     pos = 0
-    for sent in nupunkt.sent_tokenize(chunk):
+    for sent in _sent_tokenize(chunk):
         s = sent.strip()
         if not s:
             continue
