@@ -100,3 +100,27 @@ def test_resolved_dates_are_shared_but_equal_to_fresh_ones():
     assert ref == (pd.Timestamp("2024-03-05", tz="UTC"), "day")
     assert dates._as_reference(pd.Timestamp("2024-03-05 23:30"), "month") == (pd.Timestamp("2024-03-01", tz="UTC"), "month")
     assert dates._as_reference(pd.NaT, "day") is None and dates._as_reference(None, "day") is None
+
+
+def blank_quotes_char_by_char(text: str, u) -> str:
+    """The reference masking: each character of a quotation but a line break becomes a space."""
+    chars = list(text[u.start:u.end])
+    for q in u.quotes:
+        for k in range(max(q.start - u.start, 0), min(q.end - u.start, len(chars))):
+            if chars[k] != "\n":
+                chars[k] = " "
+    return "".join(chars)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab \n\r“”", max_size=30), st.integers(0, 33), st.integers(0, 33),
+       st.lists(st.tuples(st.integers(-4, 36), st.integers(-4, 36)), max_size=3))
+def test_quotations_are_masked_as_character_by_character(text, start, end, quotes):
+    from types import SimpleNamespace
+
+    from analysis.pipeline import _masked_text
+
+    u = SimpleNamespace(start=start, end=end, quotes=[SimpleNamespace(start=a, end=b) for a, b in quotes])
+    masked = _masked_text(text, u)
+    assert masked == blank_quotes_char_by_char(text, u)
+    assert len(masked) == len(text[start:end])
