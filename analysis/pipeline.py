@@ -263,12 +263,14 @@ def _borrow_targets(rows: list[dict]) -> None:
 
 
 def _masked_text(text: str, u) -> str:
-    chars = list(text[u.start:u.end])
+    """The unit's text with every character of its quotations but line breaks blanked (offsets unchanged)."""
+    masked = text[u.start:u.end]
     for q in u.quotes:
-        for k in range(max(q.start - u.start, 0), min(q.end - u.start, len(chars))):
-            if chars[k] != "\n":
-                chars[k] = " "
-    return "".join(chars)
+        a, b = max(q.start - u.start, 0), min(q.end - u.start, len(masked))
+        if a < b:
+            blank = "\n".join(" " * len(line) for line in masked[a:b].split("\n"))
+            masked = masked[:a] + blank + masked[b:]
+    return masked
 
 
 def _shift(m, by: int):

@@ -17,6 +17,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from .dates import resolve_date_mention
+
 _THAT_RE = re.compile(r"\b(?:that|whether|if)\b|[:“\"«]")
 
 
@@ -49,31 +51,35 @@ def statement_frames(units, attrs, masked: list[str] | None = None) -> list[Stat
     return out
 
 
+def _usable(m) -> bool:  # deadlines ("by 2030") and anticipated dates never date a statement
+    return not m.future and getattr(m, "bound", None) not in ("until", "by", "before")
+
+
 def resolve_statement_date(frame: StatementFrame, mentions, ref, previous, speaker_dates,
-                           next_mentions=()) -> tuple[pd.Timestamp | None, str, str | None]:
-    from .dates import resolve_date_mention
+                           next_mentions=(), resolve=None) -> tuple[pd.Timestamp | None, str, str | None]:
+    """``resolve(m)``: what resolve_date_mention gives for a mention that is not anaphoric (default: computed)."""
+    ref_date = ref.date
+    ref_prec = ref.precision if ref.date is not None else "unknown"
+    if resolve is None:
+        def resolve(m):
+            return resolve_date_mention(m, ref_date, ref_prec)
 
-    def usable(m):  # deadlines ("by 2030") and anticipated dates never date a statement
-        return not m.future and getattr(m, "bound", None) not in ("until", "by", "before")
-
-    cands = [m for m in mentions if usable(m)]
+    cands = [m for m in mentions if _usable(m)]
     if frame.method == "passive":
         # "“...” This was said by X at a briefing on 3 March": the attribution sentence dates the quote
-        cands = [m for m in next_mentions if usable(m)] + cands
+        cands = [m for m in next_mentions if _usable(m)] + cands
     elif frame.kind in ("quote", "reported") and frame.head_end < frame.end:
         head = [c for c in cands if c.start < frame.head_end]
         if frame.kind == "reported":
             cands = head
         else:
             cands = head + [c for c in cands if c not in head and c.kind != "absolute"]
-    ref_date = ref.date
-    ref_prec = ref.precision if ref.date is not None else "unknown"
     for c in cands:
         if c.kind == "anaphoric":
             if previous is not None:
                 return previous[0], previous[1], f"{c.text!s} → {_fmt(previous)}"
             continue
-        got = resolve_date_mention(c, ref_date, ref_prec, previous)
+        got = resolve(c)
         if got is not None:
             return got[0], got[1], c.text
     if frame.speaker is not None and frame.speaker in speaker_dates:
@@ -90,7 +96,17 @@ def _fmt(d) -> str:
 
 
 def resolve_statement_dates(frames: list[StatementFrame], unit_mentions, ref) -> list[tuple[pd.Timestamp | None, str, str | None]]:
-    from .dates import resolve_date_mention
+    ref_date = ref.date
+    ref_prec = ref.precision if ref_date is not None else "unknown"
+    # Without ``previous`` (only anaphoric mentions use it) a mention resolves against the article's reference alone:
+    # once per mention, though it is read both as a candidate and as the article's last given date.
+    resolved: dict[int, tuple | None] = {}
+
+    def resolve(m):
+        key = id(m)
+        if key not in resolved:
+            resolved[key] = resolve_date_mention(m, ref_date, ref_prec)
+        return resolved[key]
 
     out = []
     previous = None  # last date the text gave (for "at the time")
@@ -101,13 +117,13 @@ def resolve_statement_dates(frames: list[StatementFrame], unit_mentions, ref) ->
             out.append((None, "unknown", None))
             continue
         d = resolve_statement_date(f, ms, ref, previous, speaker_dates,
-                                   unit_mentions[k + 1] if k + 1 < len(unit_mentions) else ())
+                                   unit_mentions[k + 1] if k + 1 < len(unit_mentions) else (), resolve)
         out.append(d)
         # "at the time" refers to the last time the article mentioned, whatever the statement it was in
         for m in ms:
             if m.future or m.kind == "anaphoric" or getattr(m, "bound", None) in ("until", "by", "before"):
                 continue
-            got = resolve_date_mention(m, ref.date, ref.precision if ref.date is not None else "unknown", previous)
+            got = resolve(m)
             if got is not None:
                 previous = (got[0], got[1])
         if f.kind in ("quote", "reported") and f.speaker is not None and d[1] in ("day", "month") and d[0] is not None:
