@@ -487,8 +487,13 @@ class _FastModel(SentimentModel):
         known = col >= 0
         n_cols = len(self.idf)
         key = row[known] * n_cols + col[known]
-        unique, first_seen, count = np.unique(key, return_index=True, return_counts=True)
-        # Row by row, each column where first seen: the order a dict counting them would hold them in.
+        # Each (row, column) once, with its count and where it is first seen (a stable sort keeps repeats in
+        # order); then row by row in first-seen order, the order a dict counting them would hold them in.
+        by_key = np.argsort(key, kind="stable")
+        sorted_key = key[by_key]
+        starts = np.flatnonzero(np.diff(sorted_key, prepend=-1))  # keys are >= 0: the first one starts a run
+        first_seen, unique = by_key[starts], sorted_key[starts]
+        count = np.diff(starts, append=len(key))
         unique_row = unique // n_cols
         in_order = np.argsort(unique_row * len(key) + first_seen)
         return unique_row[in_order], unique[in_order] % n_cols, count[in_order]
