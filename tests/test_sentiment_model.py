@@ -7,6 +7,7 @@ negative or neutral toward the person whose span is given.
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -260,3 +261,89 @@ def test_the_fast_models_batch_path_is_the_training_featuriser():
     expected = np.exp(logits - logits.max(axis=1, keepdims=True))
     expected /= expected.sum(axis=1, keepdims=True)
     np.testing.assert_allclose(model.predict_proba(sentences, spans), expected, atol=1e-5)
+
+
+# ------------------------------------------------- the fast model's run-time path against its references
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from analysis.sentiment_model import (  # noqa: E402
+    _tokens_around,
+    fast_features,
+    fast_tokens,
+    fast_vectorise,
+    load_newsmtsc,
+    newsmtsc_file,
+)
+
+# Words that are in the fast model's vocabulary and pieces that are not, glued by every kind of separator the
+# tokeniser treats specially (apostrophes of both kinds, "!" and "?", digits, capitals, non-Latin letters).
+PIECES = ["the", "minister", "praised", "blamed", "corrupt", "talks", "said", "not", "don", "t", "s", "2018", "x9",
+          "Oslo", "HELSINKI", "qzx", "ереван", "é", "'", "’", "!", "?", " ", "  ", ", ", ".", "-", "_", "\n", "\"", "İ"]
+sentences_from_pieces = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
+
+
+@st.composite
+def sentence_and_span(draw):
+    sentence = draw(sentences_from_pieces)
+    kind = draw(st.sampled_from(["none", "inside", "any"]))
+    if kind == "none":
+        return sentence, None
+    if kind == "inside":
+        start = draw(st.integers(0, len(sentence)))
+        return sentence, (start, draw(st.integers(start, len(sentence))))
+    # Offsets past the end, reversed or negative: the tokeniser must still do what the reference does.
+    return sentence, (draw(st.integers(-3, len(sentence) + 3)), draw(st.integers(-3, len(sentence) + 3)))
+
+
+@settings(max_examples=600, deadline=None)
+@given(sentence_and_span())
+def test_fast_tokens_are_the_token_by_token_reading(case):
+    """The three-scan shortcut gives what a reading of every token (does it overlap the span?) gives."""
+    sentence, span = case
+    tokens, target_at = fast_tokens(sentence, span)
+    if span is None:
+        assert target_at == -1 and tokens == [m.group() for m in re.finditer(r"[a-z0-9]+(?:['’][a-z]+)?|[!?]", sentence.lower())]
+    else:
+        assert (tokens, target_at) == _tokens_around(sentence.lower(), span)
+        assert tokens[target_at] == "<t>"
+
+
+def test_a_possessive_or_a_cut_word_makes_the_whole_token_the_target():
+    sentence = "Critics said Koval's plan and Lundberg failed."
+    koval, lund = span_of(sentence, "Koval"), span_of(sentence, "Lund")
+    assert fast_tokens(sentence, koval) == (["critics", "said", "<t>", "plan", "and", "lundberg", "failed"], 2)
+    assert fast_tokens(sentence, lund) == (["critics", "said", "koval's", "plan", "and", "<t>", "failed"], 5)
+    assert fast_tokens(sentence, (12, 13)) == (["critics", "said", "<t>", "koval's", "plan", "and", "lundberg", "failed"], 2)
+
+
+def row_by_row(model, sentences, spans) -> np.ndarray:
+    """The reference: the training featuriser and fast_vectorise, one row at a time, in float64 sums."""
+    logits = np.tile(model.intercept, (len(sentences), 1))
+    for row, (s, sp) in enumerate(zip(sentences, spans)):
+        idx, val = fast_vectorise(fast_features(s, sp), model.vocab, model.idf, model.ranges)
+        if len(idx):
+            contrib = val[:, None] * model.coef[idx]
+            logits[row] += contrib.astype(np.float64).sum(axis=0).astype(np.float32)
+    logits -= logits.max(axis=1, keepdims=True)
+    probs = np.exp(logits)
+    return probs / probs.sum(axis=1, keepdims=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(sentence_and_span(), max_size=12))
+def test_the_batch_path_scores_like_the_training_featuriser_on_any_batch(fast, cases):
+    sentences, spans = [s for s, _ in cases], [sp for _, sp in cases]
+    got = fast.predict_proba(sentences, spans)
+    assert got.shape == (len(cases), 3)
+    np.testing.assert_allclose(got, row_by_row(fast, sentences, spans), rtol=0, atol=1e-6)
+
+
+def test_the_batch_path_scores_like_the_training_featuriser_on_newsmtsc_dev(fast):
+    for split in ("rw", "mt"):
+        sentences, spans, _ = load_newsmtsc(newsmtsc_file(split, "dev"))
+        got = fast.predict_proba(sentences, spans)
+        np.testing.assert_allclose(got, row_by_row(fast, sentences, spans), rtol=0, atol=1e-6)
+        # One batch or one pair at a time: the very same numbers (each row's sums do not depend on the others).
+        one = np.vstack([fast.predict_proba([s], [sp]) for s, sp in zip(sentences[:50], spans[:50])])
+        assert np.array_equal(got[:50], one)
