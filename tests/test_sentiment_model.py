@@ -193,12 +193,10 @@ def test_shipped_encoder_reproduces_its_recorded_dev_scores(encoder):
     calibration = ENCODER_META["calibration"]
     assert calibration["chosen_on"] == "dev"
     assert calibration["dev_after"]["mean"] >= calibration["dev_before"]["mean"] + 0.5
-    started = time.perf_counter()
     scores = {split: evaluate_newsmtsc(encoder, split, "dev") for split in ("rw", "mt")}
     assert {split: r["n"] for split, r in scores.items()} == {"rw": 343, "mt": 442}
     for split, result in scores.items():
         assert abs(result["macro_f1"] - calibration["dev_after"][split]) <= 0.5
-    assert time.perf_counter() - started < 60
 
 
 def test_calibrated_encoder_is_the_renormalised_biased_mix_of_both_models(encoder, raw_encoder, fast):
