@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 
 from . import schema
@@ -907,23 +908,21 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
             new_art[aid], new_rows[aid] = art, rows
     old_replaced = {aid: v for aid, v in replaced.items() if aid not in new_rows}
     story_of = {aid: story for aid, (story, _) in links.items()}
-    add_arts = list(new_art.values()) + [a for a, _ in old_replaced.values()]
-    add_rows = [r for rows in new_rows.values() for r in rows] + [r for _, rows in old_replaced.values() for r in rows]
-    art_parts, st_parts = [art_prev], [st_prev]
-    if old_replaced:
-        art_parts = [art_prev[~art_prev["article_id"].isin(list(old_replaced))]]
-        st_parts = [st_prev[~st_prev["article_id"].isin(list(old_replaced))]]
-    if add_arts:
-        art_parts.append(schema.conform(pd.DataFrame(add_arts), schema.ARTICLE_COLUMNS))
-    if add_rows:
-        st_parts.append(schema.conform(pd.DataFrame(add_rows), schema.STATEMENT_COLUMNS))
-    art_df = pd.concat(art_parts, ignore_index=True) if len(art_parts) > 1 else art_parts[0].reset_index(drop=True)
-    st_df = pd.concat(st_parts, ignore_index=True) if len(st_parts) > 1 else st_parts[0].reset_index(drop=True)
+    frames = []
+    for prev, columns, new_records, old_records, order in (
+            (art_prev, schema.ARTICLE_COLUMNS, list(new_art.values()), [a for a, _ in old_replaced.values()], ["source"]),
+            (st_prev, schema.STATEMENT_COLUMNS, [r for rows in new_rows.values() for r in rows],
+             [r for _, rows in old_replaced.values() for r in rows], ["article_id", "position"])):
+        old_frame = schema.conform(pd.DataFrame(old_records), columns) if old_records else None
+        updated = _replace_rows(prev, old_frame, order) if old_frame is not None else prev
+        if updated is None:  # not the same rows after all: take them out and put the new ones in
+            updated = prev[~prev["article_id"].isin(list(old_replaced))]
+            new_records = new_records + old_records
+        new_frame = schema.conform(pd.DataFrame(new_records), columns) if new_records else None
+        frames.append(_insert_sorted(updated, new_frame, order) if new_frame is not None else updated.reset_index(drop=True))
+    art_df, st_df = frames
     art_df["story_id"] = art_df["article_id"].map(story_of).astype(last.articles["story_id"].dtype)
     st_df["story_id"] = st_df["article_id"].map(story_of).astype(last.statements["story_id"].dtype)
-    if len(st_df):
-        st_df = st_df.sort_values(["article_id", "position"]).reset_index(drop=True)
-    art_df = art_df.sort_values("source").reset_index(drop=True) if len(art_df) else art_df
 
     result = BuildResult(art_df, st_df, outcomes.report())
     if new_entries:
@@ -935,6 +934,61 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
                            first_pass={aid: first_pass[aid] for aid in redone})
         _save_frames(cache_path, manifest, BuildResult(art_df, st_df, outcomes.report(with_notes=False)), state)
     return result
+
+
+def _insert_sorted(prev: pd.DataFrame, new: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``concat([prev, new]).sort_values(by)`` for a ``prev`` sorted by ``by`` and a ``new`` whose ``by[0]`` values
+    are not in ``prev`` (new articles): ``new``'s rows are slotted between slices of ``prev``, so the big Arrow
+    columns are joined rather than copied; re-sorting a whole corpus cost more than the rest of a small rebuild."""
+    new = new.sort_values(by).reset_index(drop=True)
+    prev_keys = prev[by[0]].to_numpy(dtype=object)
+    new_keys = new[by[0]].to_numpy(dtype=object)
+    at = np.searchsorted(prev_keys, new_keys) if len(prev_keys) else np.zeros(len(new_keys), dtype=np.int64)
+    hit = at < len(prev_keys)
+    if (len(prev_keys) > 1 and not (prev_keys[:-1] <= prev_keys[1:]).all()) or (prev_keys[at[hit]] == new_keys[hit]).any():
+        return pd.concat([prev, new], ignore_index=True).sort_values(by).reset_index(drop=True)
+    pieces, done = [], 0
+    cuts = np.flatnonzero(np.diff(at)) + 1  # runs of new rows going to the same place
+    for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, len(at)]):
+        place = int(at[lo])
+        if place > done:
+            pieces.append(prev.iloc[done:place])
+        pieces.append(new.iloc[lo:hi])
+        done = place
+    if done < len(prev):
+        pieces.append(prev.iloc[done:])
+    return pd.concat(pieces, ignore_index=True)
+
+
+def _replace_rows(prev: pd.DataFrame, repl: pd.DataFrame, by: list[str]) -> pd.DataFrame | None:
+    """``prev`` with the rows of the articles in ``repl`` replaced by ``repl``'s rows where they are the same rows
+    (same ``by`` values, in order) differing in a few columns (an old article dated again: its dates); None when
+    they are not, and the caller removes and inserts them instead."""
+    pos = np.flatnonzero(prev["article_id"].isin(list(dict.fromkeys(repl["article_id"]))).to_numpy())
+    repl = repl.sort_values(by).reset_index(drop=True)
+    if len(pos) != len(repl):
+        return None
+    old = prev.iloc[pos].reset_index(drop=True)
+    for c in by:
+        if not (old[c].to_numpy(dtype=object) == repl[c].to_numpy(dtype=object)).all():
+            return None
+    out = prev.copy(deep=False)
+    for c in repl.columns:
+        if c == "story_id":
+            continue  # mapped again for every row by the caller
+        if c not in out.columns or old[c].dtype != repl[c].dtype:
+            return None
+        if old[c].equals(repl[c]):
+            continue
+        if prev[c].dtype == object:  # lists: set one by one (numpy would read a list of lists as a matrix)
+            values = out[c].to_numpy(dtype=object, copy=True)
+            for p, v in zip(pos, repl[c].to_numpy(dtype=object)):
+                values[p] = v
+        else:  # in the column's own array type: no round trip through Python objects
+            values = out[c].array.copy()
+            values[pos] = repl[c].array
+        out[c] = pd.Series(values, index=out.index, dtype=prev[c].dtype)
+    return out
 
 
 def _append_cache(cache_dir: Path, entries: dict) -> FileReport | None:

@@ -11,7 +11,6 @@ import re
 import os
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
