@@ -277,14 +277,14 @@ class _Sidecars:
     def hints_for(self, file: Path, root: Path, row: int | None = None) -> dict[str, Hint]:
         """Sidecar hints for ``file`` (or one row of it): the nearest sidecar that names it wins."""
         folder = file.parent
+        rel = file.name  # the file's path relative to ``folder``, grown as the search climbs
         while True:
             sidecar = self._by_dir.get(folder, _NOT_LOADED)  # the label costs more than the look-up: only on a miss
             if sidecar is _NOT_LOADED:
                 label = (folder / SIDECAR_NAME).relative_to(root).as_posix() if _is_within(folder, root) else SIDECAR_NAME
                 sidecar = self._load(folder, label)
             if sidecar is not None and sidecar.hints:
-                rel = _file_key(file.relative_to(folder).as_posix())
-                keys = [rel, _file_key(file.name)]
+                keys = [_file_key(rel), _file_key(file.name)]
                 if row is not None:
                     keys = [f"{k}#{row}" for k in keys] + keys
                 for k in keys:
@@ -292,6 +292,7 @@ class _Sidecars:
                         return sidecar.hints[k]
             if folder == root or folder.parent == folder or not _is_within(folder.parent, root):
                 return {}
+            rel = f"{folder.name}/{rel}"
             folder = folder.parent
 
 

@@ -44,6 +44,25 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         raise
 
 
+def write_feather_cache(frame: pd.DataFrame, path: Path) -> None:
+    """A frame as an Arrow (Feather) file, zstd-compressed (several times smaller, no slower to write or read),
+    written by pyarrow straight to a hidden temporary name and renamed; no fsync: a cache found torn is rebuilt."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        os.chmod(tmp, 0o644)
+        frame.to_feather(tmp, compression="zstd")
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
 def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:
     import io
     buf = io.BytesIO()
