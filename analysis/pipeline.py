@@ -1180,7 +1180,6 @@ class _LocalRunner:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._used = False
-        self._warming: list = []  # one future per worker started by ``warm``, done once it has warmed up
 
     def __enter__(self) -> "_LocalRunner":
         return self
@@ -1200,8 +1199,8 @@ class _LocalRunner:
             return
         try:
             self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker)
-            # Each starts a worker process, which runs the initializer first.
-            self._warming = [self._pool.submit(int) for _ in range(workers)]
+            for _ in range(workers):
+                self._pool.submit(int)  # starts a worker process (each runs the initializer first)
         except (OSError, RuntimeError):
             self._pool = None  # no workers to be had: the build runs them later, or in this process
 
@@ -1210,10 +1209,9 @@ class _LocalRunner:
             return
         mode = sentiment_mode()
         workers = workers if workers is not None else (os.cpu_count() or 1)
-        # A few articles are not worth starting workers for, nor waiting for workers still warming up (a rebuild
-        # with a handful of new articles); once the workers are ready, they take any number.
-        ready = self._pool is not None and all(f.done() for f in self._warming)
-        if workers <= 1 or (len(todo) < 40 and not ready):
+        # A few articles are not worth starting workers for; once the workers run, they take any number (workers
+        # still warming up are waited for: running the articles here meanwhile competes with them for the cores).
+        if workers <= 1 or (len(todo) < 40 and self._pool is None):
             for i, r, ref in todo:
                 yield i, _process_one((r, ref))
             return
