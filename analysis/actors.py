@@ -35,6 +35,8 @@ from itertools import product
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .phrases import trie_pattern
+
 DATA_FILE = Path(__file__).parent / "data" / "actors.toml"
 
 __all__ = ["Actor", "Mention", "Office", "ActorIndex", "DATA_FILE"]
@@ -107,31 +109,6 @@ def _char_rx(ch: str) -> str:
     if ch == "-":
         return "[-‐‑]"
     return re.escape(ch)
-
-
-def _trie_regex(surfaces: Iterable[str]) -> str:
-    """A regex alternation of all surfaces, factored as a trie.
-
-    At every branch the alternatives start with different characters, so at most one can go
-    on; the optional tails are greedy, so the longest surface that ends on a word boundary wins.
-    """
-    root: dict = {}
-    for s in surfaces:
-        node = root
-        for ch in s:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def walk(node: dict) -> str:
-        alts = [_char_rx(ch) + walk(child) for ch, child in sorted((k, v) for k, v in node.items() if k)]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            return "(?:" + body + ")?"
-        return body
-
-    return walk(root)
 
 
 def _parse_date(v) -> date | None:
@@ -468,7 +445,7 @@ class ActorIndex:
 
     def _compile(self, words: dict) -> None:
         surfaces = sorted(self._surfaces)
-        self._rx = re.compile(rf"(?<![\w'’#@])(?:{_trie_regex(surfaces)})(?!\w)")
+        self._rx = re.compile(rf"(?<![\w'’#@])(?:{trie_pattern(surfaces, _char_rx)})(?!\w)")
         mods = sorted({m for m in words.get("modifiers", [])}, key=len, reverse=True)
         mod_alt = "|".join(re.escape(m).replace(r"\ ", _SP) for m in mods)
         self._mod_words = re.compile(rf"(?i:{mod_alt})")

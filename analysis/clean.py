@@ -32,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from analysis.document import Block, CleanDoc
+from analysis.phrases import trie_pattern
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -59,33 +60,6 @@ def _load_toml(name: str) -> dict:
 
 _BOILERPLATE = _load_toml("boilerplate.toml")
 _OUTLET_DATA = _load_toml("outlets.toml")
-
-
-def literal_trie_pattern(strings) -> str:
-    """A regex matching any of ``strings``, written as a prefix tree.
-
-    It is the plain alternation, longest string first, made faster: the regex
-    engine tries the strings one by one at every position, the tree rejects a
-    position at its first character. Strings matching at one position are
-    prefixes of each other, and the tree offers them longest first, like the
-    alternation; so it matches the same, alone or inside a larger pattern.
-    """
-    tree: dict = {}
-    for s in strings:
-        node = tree
-        for ch in s:
-            node = node.setdefault(ch, {})
-        node[""] = {}  # a string ends here
-
-    def emit(node: dict) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in node.items() if ch]
-        if not branches:
-            return ""
-        if "" in node:  # greedy "?": a longer string through this node is tried first
-            return "(?:%s)?" % "|".join(branches)
-        return branches[0] if len(branches) == 1 else "(?:%s)" % "|".join(branches)
-
-    return emit(tree)
 
 
 # --------------------------------------------------------------------------
@@ -172,7 +146,7 @@ def _cased(words: list[str]) -> str:
     forms = []
     for w in words:
         forms += [w, w.upper()]
-    return literal_trie_pattern(forms)
+    return trie_pattern(forms)
 
 
 _MONTH = r"(?:%s)\.?" % _cased([
@@ -183,7 +157,7 @@ _WEEKDAY = r"(?:%s)\.?" % _cased([
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun"])
 _MONTH_OR_DAY_RE = re.compile(rf"{_MONTH}|{_WEEKDAY}")
-_TZ_NAMES = literal_trie_pattern(k for k in TIMEZONE_OFFSETS if len(k) > 1)
+_TZ_NAMES = trie_pattern(k for k in TIMEZONE_OFFSETS if len(k) > 1)
 _TIME = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
 _TZ = rf"(?:\s*\(?(?:{_TZ_NAMES})(?:\s*[+-]\d{{1,2}}(?::?\d{{2}})?)?\)?|\s*[+-]\d{{2}}:?\d{{2}})?"
 _ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
@@ -328,14 +302,14 @@ def _compile_rules():
             patterns.append((re.compile(p, re.I), reason))
         for p in rule.get("phrases", []):
             phrases.append((p.lower(), reason))
-    return lines, patterns, re.compile(literal_trie_pattern(p for p, _ in phrases)), dict(phrases)
+    return lines, patterns, re.compile(trie_pattern(p for p, _ in phrases)), dict(phrases)
 
 
 _BP_LINES, _BP_PATTERNS, _BP_PHRASE_RE, _BP_PHRASE_REASON = _compile_rules()
 # Each phrase from its first space on ("share this post on" -> " this post on"):
 # a line holding none of these holds no phrase. The regex engine jumps from space
 # to space here, where the phrases themselves must be tried at every letter.
-_BP_PHRASE_TAIL_RE = re.compile(literal_trie_pattern(p[p.index(" "):] if " " in p else p for p in _BP_PHRASE_REASON))
+_BP_PHRASE_TAIL_RE = re.compile(trie_pattern(p[p.index(" "):] if " " in p else p for p in _BP_PHRASE_REASON))
 _MAX_PHRASE_WORDS = int(_BOILERPLATE.get("max_phrase_words", 40))
 _RELATED_LABELS = frozenset(_line_key(x) for x in _BOILERPLATE.get("related_labels", []))
 _RELATED_PREFIXES = tuple(x.lower() for x in _BOILERPLATE.get("related_prefixes", []))
@@ -364,7 +338,7 @@ _CAPTION_END_RES = [
     (re.compile(r"\b(?:%s)\b[^.]{0,60}\)?\.?$" % "|".join(_PHOTO_AGENCY_CREDITS)), _PHOTO_AGENCY_CREDITS),
     (re.compile(r"\b(?:REUTERS|AFP|AP|EPA|TASS|SPUTNIK|ANADOLU|XINHUA|RIA NOVOSTI)\s*/\s*[A-Z][\w .'\-]{1,40}\)?\.?$"), ("/",)),
 ]
-_CAPTION_END_RES = [(p, re.compile(literal_trie_pattern(needed))) for p, needed in _CAPTION_END_RES]
+_CAPTION_END_RES = [(p, re.compile(trie_pattern(needed))) for p, needed in _CAPTION_END_RES]
 _CREDIT_TAIL = 160
 _SOURCE_LINE_RE = re.compile(r"^(?i:source|sources|quelle|источник|fuente)\s*:\s*(?P<value>\S.{0,80})$")
 # "(According to TASS, Reuters)", "(with inputs from PTI)": names the copy's origin.

@@ -5,7 +5,7 @@ of speaker attribution together)."""
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 _WORD = re.compile(r"\w+")
 
@@ -163,3 +163,27 @@ class _StartScanner:
                     found[k].append(m)
                     free[k] = m._end
         return found
+
+
+def trie_pattern(strings: Iterable[str], char: Callable[[str], str] = re.escape) -> str:
+    """A regex matching any of ``strings``, written as a prefix tree: the plain alternation, longest string first,
+    made faster (the engine tries the strings of an alternation one by one at every position; the tree rejects a
+    position at its first character). Strings matching at one position are prefixes of each other and the tree
+    offers them longest first (greedy optional tails), so it matches the same, alone or inside a larger pattern.
+    ``char`` writes one character (the actor index lets a space match any run of white space, for example)."""
+    tree: dict = {}
+    for s in strings:
+        node = tree
+        for ch in s:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a string ends here
+
+    def emit(node: dict) -> str:
+        branches = [char(ch) + emit(child) for ch, child in sorted((k, v) for k, v in node.items() if k)]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return emit(tree)
+

@@ -219,7 +219,8 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
     }
     for r in rows:
         r["story_id"] = article_id
-    if published is None:  # only an undated article may be dated again, from another telling of its quotations
+    if published is None and reference_override is None:
+        # Only an undated article's first pass may be dated again, from another telling of its quotations.
         article["_dating"] = Dating(frames, unit_mentions)
     return article, rows
 
@@ -230,7 +231,7 @@ def redate_article(article: dict, rows: list[dict], dating: Dating, ref: Referen
     from .statement_dates import resolve_statement_dates
 
     dates = resolve_statement_dates(dating.frames, dating.mentions, ref)
-    art = {k: v for k, v in article.items() if k != "_dating"}
+    art = dict(article)
     art.update(reference_date=ref.date, reference_precision=ref.precision if ref.date is not None else "unknown",
                reference_evidence=ref.evidence, story_id=art["article_id"])
     out = []
@@ -762,7 +763,6 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
         for k, (_, art, rows, err) in _run_redo(runner, todo, workers):
             if err:  # keep the first-pass result of an article that fails only with the borrowed date
                 continue
-            art.pop("_dating", None)
             new_cache[redo_keys[k]] = (art, rows)
             redone[k] = (art, rows)
         for k, (art, rows) in redone.items():
@@ -908,7 +908,7 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
             if aid not in new_rows:
                 return None  # an old article's rows can no longer be told apart: build in full
             continue  # a new article that fails only with the borrowed date keeps its first pass
-        art.pop("_dating", None)
+        art.pop("_dating", None)  # an article going back to its first pass comes with its dating
         replaced[aid] = (art, rows)
         if n < len(tasks):
             redone[aid] = tasks[n][2]

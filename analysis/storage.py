@@ -9,6 +9,7 @@ import logging
 import os
 import pickle
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -16,12 +17,14 @@ import pandas as pd
 log = logging.getLogger(__name__)
 
 
-def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
-    """``durable=False`` skips the fsync: for caches, which are rebuilt when found torn after a power cut."""
+@contextmanager
+def _replacing(path: Path):
+    """``(fd, name)`` of a hidden temporary file beside ``path`` to write (the writer closes ``fd``); renamed over
+    ``path`` when the block ends, removed if it fails. A hidden name in the same folder: os.replace is then
+    atomic, and the reader and the dashboard skip hidden files, so a temp file left by a killed process is never
+    read as an article or a frame."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # A hidden temp name in the same folder: os.replace is then atomic, and the reader and the dashboard skip
-    # hidden files, so a temp file left by a killed process is never read as an article or a frame.
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp makes the file private (0600); keep the mode of the file replaced, else an ordinary 0644.
@@ -30,11 +33,7 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         except OSError:
             mode = 0o644
         os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            if durable:
-                os.fsync(f.fileno())
+        yield fd, tmp
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -42,25 +41,23 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    """``durable=False`` skips the fsync: for caches, which are rebuilt when found torn after a power cut."""
+    with _replacing(path) as (fd, _), os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        if durable:
+            os.fsync(f.fileno())
 
 
 def write_feather_cache(frame: pd.DataFrame, path: Path) -> None:
     """A frame as an Arrow (Feather) file, zstd-compressed (several times smaller, no slower to write or read),
-    written by pyarrow straight to a hidden temporary name and renamed; no fsync: a cache found torn is rebuilt."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        os.chmod(tmp, 0o644)
+    written by pyarrow straight to the temporary name; no fsync: a cache found torn is rebuilt."""
+    with _replacing(path) as (fd, tmp):
+        os.close(fd)
         frame.to_feather(tmp, compression="zstd")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:

@@ -16,7 +16,8 @@ from dateutil import parser as date_parser
 from hypothesis import given, settings, strategies as st
 
 from analysis import clean, metadata, quotes, segment
-from analysis.clean import clean_article, literal_trie_pattern
+from analysis.clean import clean_article
+from analysis.phrases import trie_pattern
 
 SEEDS = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))
 
@@ -37,7 +38,7 @@ texts = st.text(alphabet="ab .1", max_size=40)
 @settings(max_examples=400, deadline=None)
 @given(short_strings, texts)
 def test_a_prefix_tree_finds_what_the_alternation_finds(strings, text):
-    tree, plain = re.compile(literal_trie_pattern(strings)), re.compile(plain_alternation(strings))
+    tree, plain = re.compile(trie_pattern(strings)), re.compile(plain_alternation(strings))
     assert spans(tree, text) == spans(plain, text)
 
 
@@ -45,7 +46,7 @@ def test_a_prefix_tree_finds_what_the_alternation_finds(strings, text):
 @given(short_strings, texts)
 def test_inside_a_larger_pattern_the_tree_backtracks_like_the_alternation(strings, text):
     # The tail can fail after the longest string and succeed after a shorter one.
-    tree = re.compile(rf"(?:{literal_trie_pattern(strings)})\.?b?1")
+    tree = re.compile(rf"(?:{trie_pattern(strings)})\.?b?1")
     plain = re.compile(rf"(?:{plain_alternation(strings)})\.?b?1")
     assert spans(tree, text) == spans(plain, text)
 
