@@ -29,6 +29,7 @@ import pandas as pd
 from . import schema
 from .document import FileReport, RawArticle
 from .scoring import SCORE_COLUMNS, sentiment_mode, set_sentiment_mode
+from .source_memo import SourceMemo, as_raw, content_digest, content_hash, sidecar_signature, text_id
 from .version import code_fingerprint
 
 # The format of the cache files (in their names); the extraction's own version is analysis.version's
@@ -52,21 +53,11 @@ class BuildResult:
 _OK_STATUSES = frozenset({"built", "duplicate", "rebuilt", "uncached"})
 
 
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
-def _cache_key(raw: RawArticle) -> str:
-    h = hashlib.sha256()
-    h.update(PIPELINE_VERSION.encode())
-    h.update(code_fingerprint().encode())  # an edited step or word list never reuses the old results
-    h.update(sentiment_mode().encode())
-    h.update(raw.text.encode("utf-8", "surrogatepass"))
-    for k in sorted(raw.hints):
-        hint = raw.hints[k]
-        h.update(f"\0{k}={hint.value}|{hint.source}|{hint.evidence}".encode("utf-8", "surrogatepass"))
-    h.update(raw.source.encode("utf-8", "surrogatepass"))
-    return h.hexdigest()[:20]
+def _cache_key(digest: str) -> str:
+    """The key of an article's results: its ``content_digest`` (text, hints, name) under this code and model."""
+    # an edited step or word list never reuses the old results
+    h = f"{PIPELINE_VERSION}\0{code_fingerprint()}\0{sentiment_mode()}\0{digest}"
+    return hashlib.sha256(h.encode()).hexdigest()[:20]
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -457,6 +448,7 @@ class _PassState:
     keys: dict[str, str]  # cache key -> article_id
     redone: dict[str, str]  # article_id -> redo key
     first_pass: dict[str, tuple]  # article_id -> (reference_date, quotation rows)
+    files: dict | None = None  # source_memo.SourceMemo.saved(): what each input file gave
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -669,46 +661,59 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
         return unchanged
     if warm is not None and len(listing) >= 40:  # fewer articles run in this process
         warm(workers)
-    previous = None
-    if cache_path is not None and frames_problem is None:
-        # The last build's frames load in a thread (Arrow reads without holding the interpreter) while this one
-        # reads the sources: a rebuild with a few new articles waits for both.
-        from concurrent.futures import ThreadPoolExecutor
-        loader = ThreadPoolExecutor(max_workers=1)
-        previous = loader.submit(_load_previous, cache_path)
-        loader.shutdown(wait=False)  # the thread finishes its one task; the rebuild waits on ``previous``
     outcomes = _FileOutcomes()
     if frames_problem is not None:
         outcomes.notes.append(frames_problem)
+    previous = None  # the last build's pass state, and its frames (a future)
+    memo = None
+    if cache_path is not None:
+        state = None
+        if frames_problem is None:
+            index, problem = _read_frames_index(cache_path)
+            if problem is not None:
+                outcomes.notes.append(problem)
+            state = index.get("state") if index is not None else None
+            if isinstance(state, _PassState):
+                # The last build's frames load in a thread (Arrow reads without holding the interpreter) while
+                # this one reads the sources and processes the new articles.
+                from concurrent.futures import ThreadPoolExecutor
+                loader = ThreadPoolExecutor(max_workers=1)
+                previous = (state, loader.submit(_read_frame_parts, cache_path, index))
+                loader.shutdown(wait=False)  # the thread finishes its one task; the rebuild waits on the future
+        memo = SourceMemo(getattr(state, "files", None), f"{PIPELINE_VERSION}|{code_fingerprint()}",
+                          sidecar_signature(listing))
 
-    raws: list[RawArticle] = []
+    raws: list[RawArticle] = []  # or KnownArticle: an article of a file unchanged since the last build
     raw_tokens: list[int] = []  # each raw's token in the report
+    digests: list[str] = []
     seen_ids: dict[str, str] = {}
-    for item in iter_sources(paths):
+    identity = memo.identity if memo is not None else (lambda raw: (text_id(raw), content_digest(raw)))
+    for item in iter_sources(paths, memo=memo):
         if isinstance(item, FileReport):
             outcomes.file(item)
             continue
         token = outcomes.article(item.source)
-        # Same words, different whitespace (a trailing newline, a CSV cell vs a .txt file) is the same article.
-        aid = content_hash(" ".join(item.text.split()))
-        if aid in seen_ids:
-            outcomes.duplicate(token, seen_ids[aid])
+        tid, digest = identity(item)
+        if tid in seen_ids:
+            outcomes.duplicate(token, seen_ids[tid])
             continue
-        seen_ids[aid] = item.source
+        seen_ids[tid] = item.source
         raws.append(item)
         raw_tokens.append(token)
+        digests.append(digest)
 
     set_sentiment_mode(_resolve_sentiment(sentiment, len(raws)))
-    keys = [_cache_key(r) for r in raws]
-    if cache_path is not None and frames_problem is None:
+    keys = [_cache_key(d) for d in digests]
+    files = memo.saved if memo is not None else (lambda: None)
+    if previous is not None:
         grown = _build_incremental(cache_path, manifest, raws, raw_tokens, keys, outcomes, runner, workers, progress,
-                                   previous)
+                                   previous, files)
         if grown is not None:
             return grown
     cache, cache_problem = _load_cache(cache_path)
     if cache_problem is not None:
         outcomes.notes.append(cache_problem)
-    todo = [(i, r, None) for i, (r, k) in enumerate(zip(raws, keys)) if k not in cache]
+    todo = [(i, as_raw(r), None) for i, (r, k) in enumerate(zip(raws, keys)) if k not in cache]
     results: dict[int, tuple] = {}
     for i, r in enumerate(raws):
         if keys[i] in cache:
@@ -758,7 +763,7 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
             hit = cache.get(redo_keys[k])
             if hit is not None:
                 new_cache[redo_keys[k]] = redone[k] = hit
-        todo = [(k, raws[art_index[k]], _with_first_pass(ref, articles[k], art_rows[k], dating_of.get(k)))
+        todo = [(k, as_raw(raws[art_index[k]]), _with_first_pass(ref, articles[k], art_rows[k], dating_of.get(k)))
                 for k, ref in redo if k not in redone]
         for k, (_, art, rows, err) in _run_redo(runner, todo, workers):
             if err:  # keep the first-pass result of an article that fails only with the borrowed date
@@ -791,7 +796,8 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
         state = _PassState(
             keys={keys[art_index[k]]: a["article_id"] for k, a in enumerate(articles)},
             redone={articles[k]["article_id"]: rk for k, rk in redo_keys.items()},
-            first_pass={aid: v for aid, v in first_pass.items() if aid in {articles[k]["article_id"] for k in redo_keys}})
+            first_pass={aid: v for aid, v in first_pass.items() if aid in {articles[k]["article_id"] for k in redo_keys}},
+            files=files())
         _save_frames(cache_path, manifest, BuildResult(art_df, st_df, outcomes.report(with_notes=False)), state)
     return result
 
@@ -808,45 +814,38 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [dict(zip(names, row)) for row in zip(*columns)]
 
 
-def _load_previous(cache_dir: Path) -> tuple[tuple[BuildResult, _PassState] | None, FileReport | None]:
-    """The last build's frames and corpus-pass state, and a report line when the store is unreadable."""
-    stored, problem = _read_frames_store(cache_dir)
-    state = stored.get("state") if stored is not None else None
-    return ((stored["result"], state) if isinstance(state, _PassState) else None), problem
-
-
 def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArticle], raw_tokens: list[int],
                        keys: list[str], outcomes: "_FileOutcomes", runner, workers, progress,
-                       previous=None) -> BuildResult | None:
+                       previous: tuple, files: Callable[[], dict | None]) -> BuildResult | None:
     """The frames of the last build, with the articles that left removed, the new ones processed, and the corpus
     pass planned again over all of them; the same frames as a full build, without unpickling and re-framing
     every article's rows (which made a rebuild with 1 % new articles cost a quarter of a full build). None when
-    the last build cannot be extended (no store, another version, or most articles new): build in full.
-    ``previous``: a future of ``_load_previous(cache_path)`` already under way."""
-    prev, problem = previous.result() if previous is not None else _load_previous(cache_path)
-    if problem is not None:
-        outcomes.notes.append(problem)
-    if prev is None:
-        return None
-    last, state = prev
+    the last build cannot be extended (another version, most articles new, its frames unreadable): build in full.
+    ``previous``: the last build's ``_PassState`` and a future of its frames (``_read_frame_parts``)."""
+    state, frames = previous
     new_idx = [i for i, k in enumerate(keys) if k not in state.keys]
     if len(new_idx) * 2 > len(raws):
+        return None
+    total, done = len(raws), len(raws) - len(new_idx)
+    if progress:
+        progress(done, total, "cached")
+    results: dict[int, tuple] = {}
+    # The new articles first: the last frames go on loading meanwhile.
+    for i, out in runner([(i, as_raw(raws[i]), None) for i in new_idx], workers):
+        results[i] = out
+        done += 1
+        if progress and (done % 25 == 0 or done == total):
+            progress(done, total, out[0])
+    last, problem = frames.result()
+    if problem is not None:
+        outcomes.notes.append(problem)
+    if last is None:
         return None
     keep_ids = {state.keys[k] for k in keys if k in state.keys}
     art_prev, st_prev = last.articles, last.statements
     if len(keep_ids) < len(art_prev):  # filtering a million rows is not free: only when articles left
         art_prev = art_prev[art_prev["article_id"].isin(keep_ids)]
         st_prev = st_prev[st_prev["article_id"].isin(keep_ids)]
-
-    total, done = len(raws), len(raws) - len(new_idx)
-    if progress:
-        progress(done, total, "cached")
-    results: dict[int, tuple] = {}
-    for i, out in runner([(i, raws[i], None) for i in new_idx], workers):
-        results[i] = out
-        done += 1
-        if progress and (done % 25 == 0 or done == total):
-            progress(done, total, out[0])
     new_entries: dict[str, tuple[dict, list[dict]]] = {}
     new_art: dict[str, dict] = {}
     new_rows: dict[str, list[dict]] = {}
@@ -899,8 +898,8 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
         tasks.append((aid, ref, rk))
     # Articles dated with a borrowed reference last time that no longer take one go back to their first pass.
     back = [aid for aid in state.redone if aid in keep_ids and aid not in redone and aid not in {t[0] for t in tasks}]
-    work = [(n, raw_of[aid], ref) for n, (aid, ref, _) in enumerate(tasks)]
-    work += [(len(tasks) + n, raw_of[aid], None) for n, aid in enumerate(back)]
+    work = [(n, as_raw(raw_of[aid]), ref) for n, (aid, ref, _) in enumerate(tasks)]
+    work += [(len(tasks) + n, as_raw(raw_of[aid]), None) for n, aid in enumerate(back)]
     replaced: dict[str, tuple[dict, list[dict]]] = {}
     for n, (_, art, rows, err) in _run_redo(runner, work, workers):
         aid = tasks[n][0] if n < len(tasks) else back[n - len(tasks)]
@@ -942,7 +941,7 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
             result.report.insert(0, unsaved)
     if manifest is not None and not outcomes.any_failed:
         state = _PassState(keys={k: aid for aid, k in key_of.items()}, redone=redone,
-                           first_pass={aid: first_pass[aid] for aid in redone})
+                           first_pass={aid: first_pass[aid] for aid in redone}, files=files())
         _save_frames(cache_path, manifest, BuildResult(art_df, st_df, outcomes.report(with_notes=False)), state)
     return result
 
@@ -1040,6 +1039,7 @@ def _manifest(listing: list[tuple[Path, str]]) -> str | None:
             h.update(f"\0{root}\0{rel}|{st.st_size}|{st.st_mtime_ns}".encode("utf-8", "surrogatepass"))
     except OSError:
         return None  # a file vanished while listing: build normally
+    h.update(repr(sidecar_signature(listing)).encode("utf-8", "surrogatepass"))  # the one beside a file given alone
     return h.hexdigest()
 
 
@@ -1063,28 +1063,43 @@ def _load_frames(cache_dir: Path, manifest: str) -> tuple[BuildResult | None, Fi
 
 def _read_frames_store(cache_dir: Path) -> tuple[dict | None, FileReport | None]:
     """The stored frames (``{"manifest", "result", "state"}``), and a report line when the store is unreadable."""
+    index, problem = _read_frames_index(cache_dir)
+    if index is None:
+        return None, problem
+    result, problem = _read_frame_parts(cache_dir, index)
+    if result is None:
+        return None, problem
+    return {"manifest": index.get("manifest"), "state": index.get("state"), "result": result}, None
+
+
+def _unreadable_store(path: Path, problem: str) -> FileReport:
+    return FileReport(str(path), "rebuilt", f"corpus cache was unreadable ({problem}); "
+                                            "the frames were built again and the cache rewritten")
+
+
+def _read_frames_index(cache_dir: Path) -> tuple[dict | None, FileReport | None]:
+    """The store's index (``{"manifest", "token", "report", "state"}``), and a report line when it is unreadable."""
     from .storage import read_pickle_checked
     path = _frames_file(cache_dir)
-    stored, problem = read_pickle_checked(path)
-    if problem is None and stored is not None and not (
-            isinstance(stored, dict) and isinstance(stored.get("token"), str) and isinstance(stored.get("report"), list)):
+    index, problem = read_pickle_checked(path)
+    if problem is None and index is not None and not (
+            isinstance(index, dict) and isinstance(index.get("token"), str) and isinstance(index.get("report"), list)):
         problem = "not a corpus cache of this version (unexpected contents)"
-    if problem is None and stored is not None:
-        frames = []
-        for which, columns in (("articles", schema.ARTICLE_COLUMNS), ("statements", schema.STATEMENT_COLUMNS)):
-            part = _frames_part(cache_dir, stored["token"], which)
-            try:
-                frames.append(_read_frame_part(part, columns))
-            except Exception as exc:  # noqa: BLE001 - missing, truncated or foreign: rebuild, as for the index
-                path, problem = part, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                break
-        else:
-            stored = {"manifest": stored.get("manifest"), "state": stored.get("state"),
-                      "result": BuildResult(frames[0], frames[1], list(stored["report"]))}
     if problem is not None:
-        return None, FileReport(str(path), "rebuilt", f"corpus cache was unreadable ({problem}); "
-                                                      "the frames were built again and the cache rewritten")
-    return stored, None
+        return None, _unreadable_store(path, problem)
+    return index, None
+
+
+def _read_frame_parts(cache_dir: Path, index: dict) -> tuple[BuildResult | None, FileReport | None]:
+    """The frames an index names, and a report line naming the part that is unreadable."""
+    frames = []
+    for which, columns in (("articles", schema.ARTICLE_COLUMNS), ("statements", schema.STATEMENT_COLUMNS)):
+        part = _frames_part(cache_dir, index["token"], which)
+        try:
+            frames.append(_read_frame_part(part, columns))
+        except Exception as exc:  # noqa: BLE001 - missing, truncated or foreign: rebuild, as for the index
+            return None, _unreadable_store(part, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+    return BuildResult(frames[0], frames[1], list(index["report"])), None
 
 
 def _frames_part(cache_dir: Path, token: str, which: str) -> Path:

@@ -72,7 +72,8 @@ def read_sources(paths: Iterable[str | Path] | str | Path,
 
 
 def iter_sources(paths: Iterable[str | Path] | str | Path,
-                 max_file_bytes: int = MAX_FILE_BYTES) -> Iterator[RawArticle | FileReport]:
+                 max_file_bytes: int = MAX_FILE_BYTES, memo=None) -> Iterator[RawArticle | FileReport]:
+    """``memo``: a ``source_memo.SourceMemo``: files it knows unchanged are replayed, the others recorded."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     paths = [Path(p) for p in paths]
@@ -87,11 +88,33 @@ def iter_sources(paths: Iterable[str | Path] | str | Path,
                 yield FileReport(str(path), "skipped", "no article files found")
                 continue
             for rel in files:
-                yield from _read_file(path / rel, rel, path, sidecars, max_file_bytes)
+                yield from _read_or_replay(path / rel, rel, path, sidecars, max_file_bytes, memo)
         elif path.exists() or path.is_symlink():
-            yield from _read_file(path, path.name, path.parent, sidecars, max_file_bytes)
+            yield from _read_or_replay(path, path.name, path.parent, sidecars, max_file_bytes, memo)
         else:
             yield FileReport(str(path), "skipped", "path does not exist")
+
+
+def read_file(path: Path, root: Path, max_file_bytes: int = MAX_FILE_BYTES) -> Iterator[RawArticle | FileReport]:
+    """One file of a folder ``root`` given to ``iter_sources`` (or given itself, with its folder as ``root``),
+    read as ``iter_sources`` reads it."""
+    yield from _read_file(path, path.relative_to(root).as_posix(), root, _Sidecars(max_file_bytes), max_file_bytes)
+
+
+def _read_or_replay(path: Path, name: str, root: Path, sidecars: "_Sidecars", max_file_bytes: int,
+                    memo) -> Iterator[RawArticle | FileReport]:
+    if memo is None:
+        yield from _read_file(path, name, root, sidecars, max_file_bytes)
+        return
+    known = memo.replay(path, root)
+    if known is not None:
+        yield from known
+        return
+    record = memo.reading(path, root)
+    for item in _read_file(path, name, root, sidecars, max_file_bytes):
+        if record is not None:
+            record.append(item)
+        yield item
 
 
 def _list_folder(root: Path) -> list[str]:
