@@ -81,3 +81,20 @@ def test_most_articles_new_builds_in_full(corpus, tmp_path, monkeypatch):
     build_corpus([corpus], cache_dir=cache, workers=1, sentiment="fast")
     write_corpus(60, corpus, seed=5, start=40)
     build_both(corpus, cache, monkeypatch, expect_incremental=False)
+
+
+def test_list_columns_come_back_from_the_store_as_they_went_in(tmp_path):
+    """The store writes each distinct list of a list column once; every row reads back a list of its own."""
+    column = pd.Series([["Russia"], [], None, ["Russia"], ['Pashinyan "PM"', "Ереван, Armenia"], [""]], dtype=object)
+    frame = pd.DataFrame({"targets": column})
+    frame.assign(targets=pipeline._encode_lists(column)).to_feather(tmp_path / "t.arrow")
+    back = pipeline._decode_lists(pd.read_feather(tmp_path / "t.arrow")["targets"])
+    assert back == column.tolist()
+    assert back[0] is not back[3], "rows must not share one list object"
+
+
+def test_a_build_gives_the_garbage_collector_its_settings_back(corpus):
+    import gc
+    before = gc.get_threshold()
+    build_corpus([corpus], workers=1, sentiment="fast")
+    assert gc.get_threshold() == before
