@@ -679,8 +679,6 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
         if progress:
             progress(len(unchanged.articles), len(unchanged.articles), "cached")
         return unchanged
-    if warm is not None and len(listing) >= 40:  # fewer articles run in this process
-        warm(workers)
     outcomes = _FileOutcomes()
     if frames_problem is not None:
         outcomes.notes.append(frames_problem)
@@ -702,6 +700,11 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
                 loader.shutdown(wait=False)  # the thread finishes its one task; the rebuild waits on the future
         memo = SourceMemo(getattr(state, "files", None), f"{PIPELINE_VERSION}|{code_fingerprint()}",
                           sidecar_signature(listing))
+    # Workers are started (and warm up while this process reads) when there may be many articles to process;
+    # fewer run in this process, which keeps what it warmed up for the next build (a server adding a few
+    # uploads to a large corpus then pays the warm-up once, not two workers' at every upload).
+    if warm is not None and len(listing) - (memo.known_files if memo is not None else 0) >= _FEW_ARTICLES:
+        warm(workers)
 
     raws: list[RawArticle] = []  # or KnownArticle: an article of a file unchanged since the last build
     raw_tokens: list[int] = []  # each raw's token in the report
@@ -1217,6 +1220,10 @@ def _redo_key(key: str, ref: Reference) -> str:
     return hashlib.sha256(f"{key}\0{when}\0{ref.precision}\0{ref.evidence}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
+# Fewer articles than this are processed in the building process: starting workers costs more.
+_FEW_ARTICLES = 40
+
+
 def _warm_worker() -> None:
     gc.set_threshold(*_BUILD_GC_THRESHOLDS)  # a worker process only builds
     try:
@@ -1266,7 +1273,7 @@ class _LocalRunner:
         workers = workers if workers is not None else (os.cpu_count() or 1)
         # A few articles are not worth starting workers for; once the workers run, they take any number (workers
         # still warming up are waited for: running the articles here meanwhile competes with them for the cores).
-        if workers <= 1 or (len(todo) < 40 and self._pool is None):
+        if workers <= 1 or (len(todo) < _FEW_ARTICLES and self._pool is None):
             for i, r, ref in todo:
                 yield i, _process_one((r, ref))
             return

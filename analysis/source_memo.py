@@ -111,6 +111,12 @@ class SourceMemo:
         self._identity: dict[int, tuple[str, str]] = {}  # id(RawArticle) -> (text id, digest)
         self.replayed = 0
 
+    @property
+    def known_files(self) -> int:
+        """How many files the last build read (or replayed) in full: a build that lists about as many files may
+        have few to read."""
+        return len(self._previous)
+
     def replay(self, path: Path, root: Path) -> list | None:
         key = str(path)
         was = self._previous.get(key)

@@ -98,3 +98,21 @@ def test_a_build_gives_the_garbage_collector_its_settings_back(corpus):
     before = gc.get_threshold()
     build_corpus([corpus], workers=1, sentiment="fast")
     assert gc.get_threshold() == before
+
+
+def test_a_few_new_articles_are_processed_without_starting_workers(tmp_path, monkeypatch):
+    """Workers cost a warm-up each (imports, actor index, models): a build with many articles to process starts
+    them; a rebuild with a few new ones processes them in the building process (a server adding uploads)."""
+    folder, cache = tmp_path / "corpus", tmp_path / "cache"
+    write_corpus(pipeline._FEW_ARTICLES + 5, folder, seed=7)
+    pools = []
+    real = pipeline.ProcessPoolExecutor
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", lambda *a, **k: pools.append(1) or real(*a, **k))
+    build_corpus([folder], cache_dir=cache, workers=2, sentiment="fast")
+    assert pools, "a build of many articles runs them on workers"
+    pools.clear()
+    write_corpus(2, folder, seed=7, start=pipeline._FEW_ARTICLES + 5)
+    grown = build_corpus([folder], cache_dir=cache, workers=2, sentiment="fast")
+    assert not pools
+    fresh = build_corpus([folder], workers=1, sentiment="fast")
+    pd.testing.assert_frame_equal(grown.statements, fresh.statements)
