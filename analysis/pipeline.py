@@ -738,15 +738,21 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
         outcomes.notes.append(cache_problem)
     todo = [(i, as_raw(r), None) for i, (r, k) in enumerate(zip(raws, keys)) if k not in cache]
     results: dict[int, tuple] = {}
+    # The statements frame is built piece by piece while the workers run (this process mostly waits on them
+    # then), not all at once after the last article, when the workers would stand idle.
+    pieces = _FramePieces(schema.STATEMENT_COLUMNS)
     for i, r in enumerate(raws):
         if keys[i] in cache:
             results[i] = (r.source, *cache[keys[i]], None)
+            pieces.add(results[i][2])
     done = len(results)
     total = len(raws)
     if progress:
         progress(done, total, "cached")
     for i, out in runner(todo, workers):
         results[i] = out
+        if out[3] is None:
+            pieces.add(out[2])
         done += 1
         if progress and (done % 25 == 0 or done == total):
             progress(done, total, out[0])
@@ -797,19 +803,18 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
             art["story_id"] = articles[k]["story_id"]
             articles[k] = art
             art_rows[k] = rows
-        statements = [s for rows in art_rows for s in rows]
+        pieces.replace({articles[k]["article_id"] for k in redone}, [r for k in redone for r in art_rows[k]])
         redo_keys = {k: v for k, v in redo_keys.items() if k in redone}
     if cache_path is not None and new_cache.keys() != cache.keys():
         unsaved = _save_cache(cache_path, new_cache, cache)
         if unsaved is not None:
             outcomes.notes.append(unsaved)
     story_of = {a["article_id"]: a["story_id"] for a in articles}
-    for s in statements:
-        s["story_id"] = story_of.get(s["article_id"], s["article_id"])
 
     art_df = schema.conform(pd.DataFrame(articles, columns=None) if articles else pd.DataFrame(), schema.ARTICLE_COLUMNS)
-    st_df = schema.conform(pd.DataFrame(statements) if statements else pd.DataFrame(), schema.STATEMENT_COLUMNS)
+    st_df = pieces.frame()
     if len(st_df):
+        st_df["story_id"] = st_df["article_id"].map(story_of).astype("str")
         st_df = st_df.sort_values(["article_id", "position"]).reset_index(drop=True)
     art_df = art_df.sort_values("source").reset_index(drop=True) if len(art_df) else art_df
     result = BuildResult(art_df, st_df, outcomes.report())
@@ -823,6 +828,42 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
             files=files())
         _save_frames(cache_path, manifest, BuildResult(art_df, st_df, outcomes.report(with_notes=False)), state)
     return result
+
+
+class _FramePieces:
+    """A frame built from rows as they come, a conformed piece every few thousand rows; the same frame as
+    ``schema.conform(pd.DataFrame(all rows))`` (conform works value by value), in row order."""
+
+    _ROWS = 20_000
+
+    def __init__(self, columns) -> None:
+        self._columns = columns
+        self._pieces: list[pd.DataFrame] = []
+        self._rows: list[dict] = []
+
+    def add(self, rows: list[dict]) -> None:
+        self._rows += rows
+        if len(self._rows) >= self._ROWS:
+            self._flush()
+
+    def replace(self, article_ids: set[str], rows: list[dict]) -> None:
+        """The rows of these articles, for theirs so far (articles dated again)."""
+        self._flush()
+        self._pieces = [p[~p["article_id"].isin(list(article_ids))] for p in self._pieces]
+        self.add(rows)
+
+    def _flush(self) -> None:
+        if self._rows:
+            self._pieces.append(schema.conform(pd.DataFrame(self._rows), self._columns))
+            self._rows = []
+
+    def frame(self) -> pd.DataFrame:
+        self._flush()
+        if not self._pieces:
+            return schema.conform(pd.DataFrame(), self._columns)
+        if len(self._pieces) == 1:
+            return self._pieces[0]
+        return pd.concat(self._pieces, ignore_index=True)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

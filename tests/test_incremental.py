@@ -116,3 +116,28 @@ def test_a_few_new_articles_are_processed_without_starting_workers(tmp_path, mon
     assert not pools
     fresh = build_corpus([folder], workers=1, sentiment="fast")
     pd.testing.assert_frame_equal(grown.statements, fresh.statements)
+
+
+def test_the_statements_frame_built_piece_by_piece_is_the_frame_built_at_once(corpus, monkeypatch):
+    """A full build conforms the statements in pieces while the workers run, replacing the rows of articles dated
+    again; pieces of three rows give the frame of pieces of twenty thousand."""
+    whole = build_corpus([corpus], workers=1, sentiment="fast")
+    assert whole.articles["reference_evidence"].str.startswith("same quotation as", na=False).any(), \
+        "the corpus has an article dated again"
+    monkeypatch.setattr(pipeline._FramePieces, "_ROWS", 3)
+    pieces = build_corpus([corpus], workers=1, sentiment="fast")
+    pd.testing.assert_frame_equal(pieces.statements, whole.statements)
+    pd.testing.assert_frame_equal(pieces.articles, whole.articles)
+
+
+def test_frame_pieces_replace_the_rows_of_an_article(monkeypatch):
+    from analysis import schema
+    monkeypatch.setattr(pipeline._FramePieces, "_ROWS", 2)
+    rows = [{"statement_id": f"a{i}", "article_id": "a", "position": i, "text": f"old {i}"} for i in range(3)]
+    rows += [{"statement_id": "b0", "article_id": "b", "position": 0, "text": "kept"}]
+    pieces = pipeline._FramePieces(schema.STATEMENT_COLUMNS)
+    pieces.add(rows[:2])
+    pieces.add(rows[2:])
+    pieces.replace({"a"}, [{"statement_id": "a0", "article_id": "a", "position": 0, "text": "new"}])
+    frame = pieces.frame()
+    assert sorted(zip(frame["article_id"], frame["text"])) == [("a", "new"), ("b", "kept")]
