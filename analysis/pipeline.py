@@ -94,6 +94,9 @@ def _fmt_date(ts: pd.Timestamp, precision: str) -> str:
 
 def process_article(raw: RawArticle, reference_override: Reference | None = None) -> tuple[dict, list[dict]]:
     """The article row and its statement rows (dicts keyed by schema column names)."""
+    if reference_override is not None and reference_override.first_pass is not None:
+        # Only its dates change: this runs in the building process, which need not import every step for it.
+        return redate_article(*reference_override.first_pass, reference_override)
     from .actors import ActorIndex
     from .clean import clean_article
     from .dates import find_date_mentions, infer_reference_date
@@ -103,8 +106,6 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
     from .statement_dates import resolve_statement_dates, statement_frames
     from .scoring import score_statements
 
-    if reference_override is not None and reference_override.first_pass is not None:
-        return redate_article(*reference_override.first_pass, reference_override)
     text = raw.text
     article_id = content_hash(text)
     doc = clean_article(text)
