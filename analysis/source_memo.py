@@ -6,7 +6,7 @@ reading it yielded, in the same place: its articles, as ``KnownArticle`` (name, 
 again only if an article must be processed again), then its report line.
 
 A file is replayed only when nothing else it depends on changed:
-* the extraction code and data and the reader's size limit (the memo is dropped otherwise);
+* the extraction code and data, the reader's included (the memo is dropped otherwise);
 * the ``sources.csv`` sidecars that can give the file hints (in its folder and the folders above it, up to the
   input folder);
 * the file was read whole last time (status ``built`` or ``partial``): a skipped file may have failed for a
@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .document import FileReport, RawArticle
-
-SIDECAR_NAME = "sources.csv"
+from .reader import SIDECAR_NAME, read_file
 _REPLAYED_STATUSES = frozenset({"built", "partial"})
 
 
@@ -60,8 +59,6 @@ class KnownArticle:
     root: str
 
     def load(self) -> RawArticle:
-        from .reader import read_file
-
         for item in read_file(Path(self.path), Path(self.root)):
             if isinstance(item, RawArticle) and item.source == self.source:
                 return item
