@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -650,15 +651,28 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
 _BUILD_GC_THRESHOLDS = (20_000, 50, 100)
 
 
+_gc_lock = threading.Lock()
+_gc_builds = 0  # builds under way in this process (a server may run several, in threads)
+_gc_before: tuple = ()
+
+
 @contextlib.contextmanager
 def _fewer_full_collections():
-    """The build's collector thresholds, and the caller's back afterwards (a server builds inside its process)."""
-    before = gc.get_threshold()
-    gc.set_threshold(*_BUILD_GC_THRESHOLDS)
+    """The build's collector thresholds, and the caller's back once the last build under way ends (a server
+    builds inside its process)."""
+    global _gc_builds, _gc_before
+    with _gc_lock:
+        if _gc_builds == 0:
+            _gc_before = gc.get_threshold()
+            gc.set_threshold(*_BUILD_GC_THRESHOLDS)
+        _gc_builds += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _gc_lock:
+            _gc_builds -= 1
+            if _gc_builds == 0:
+                gc.set_threshold(*_gc_before)
 
 
 def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, warm=None) -> BuildResult:

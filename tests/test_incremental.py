@@ -141,3 +141,16 @@ def test_frame_pieces_replace_the_rows_of_an_article(monkeypatch):
     pieces.replace({"a"}, [{"statement_id": "a0", "article_id": "a", "position": 0, "text": "new"}])
     frame = pieces.frame()
     assert sorted(zip(frame["article_id"], frame["text"])) == [("a", "new"), ("b", "kept")]
+
+
+def test_overlapping_builds_give_the_collector_back_its_settings_when_the_last_ends():
+    import gc
+    before = gc.get_threshold()
+    first, second = pipeline._fewer_full_collections(), pipeline._fewer_full_collections()
+    first.__enter__()
+    second.__enter__()
+    assert gc.get_threshold() == pipeline._BUILD_GC_THRESHOLDS
+    first.__exit__(None, None, None)
+    assert gc.get_threshold() == pipeline._BUILD_GC_THRESHOLDS, "the second build is still under way"
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
