@@ -52,7 +52,7 @@ class Actor:
     kind: str  # person | organisation | place
 
 
-@dataclass
+@dataclass(slots=True)  # a few dozen are made for every article
 class Mention:
     start: int
     end: int
@@ -96,6 +96,10 @@ _SCANNED_WHOLE = 8
 
 _NAME_TOKEN = r"(?:[A-ZÀ-ÖØ-Þ\u0100-\u024F\u0400-\u042F][\w'’]*(?:-[\w'’]+)*|[A-Z]\.)"
 _FIRST_NAME_BEFORE = re.compile(rf"({_NAME_TOKEN}){_SP}\Z")
+_FIRST_NAME_GAP = re.compile(rf"{_NAME_TOKEN}{_SP}")
+_NON_SPACE = re.compile(r"\S+")
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_CAPITAL_NEXT = re.compile(rf"{_SP}[A-Z]")
 
 
 def _fold(s: str) -> str:
@@ -158,9 +162,10 @@ class _Unit:
     end: int
     entry: _Entry
     kind: str  # name | role | place | hon | person
-    quals: list = field(default_factory=list)  # role: [(how, actor, body)], how = prefix | suffix | person
-    mods: list = field(default_factory=list)  # role: modifier words ("former", "opposition")
-    parts: list = field(default_factory=list)  # role: place units it consumed (given back if it names nobody)
+    # role units: lists; the other units have empty tuples (only a role's are ever changed)
+    quals: list | tuple = field(default_factory=list)  # role: [(how, actor, body)], how = prefix | suffix | person
+    mods: list | tuple = field(default_factory=list)  # role: modifier words ("former", "opposition")
+    parts: list | tuple = field(default_factory=list)  # role: place units it consumed (given back if it names nobody)
     actor: Actor | None = None  # person units
     how: str | None = None  # person units: name | title_name
     dead: bool = False
@@ -212,6 +217,7 @@ class ActorIndex:
         self._token_entries: dict[str, _Entry | None] = {}
         self._context_seen: tuple | None = None  # the last context tuple and what _unknown_people found in it
         self._context_facts: tuple = (set(), [])
+        self._role_candidates_seen: dict[tuple, tuple[Actor, ...]] = {}
         self._compile(words)
 
     # ------------------------------------------------------------------ loading
@@ -527,6 +533,16 @@ class ActorIndex:
         The caller picks among them, e.g. the one its article mentioned last.
         """
         on = _parse_date(when)
+        # Articles ask for the same few roles ("the prime minister") again and again: remembered.
+        key = (phrase, on)
+        found = self._role_candidates_seen.get(key)
+        if found is None:
+            if len(self._role_candidates_seen) >= 10_000:  # phrasings can vary without end: stay bounded
+                self._role_candidates_seen.clear()
+            found = self._role_candidates_seen[key] = tuple(self._role_candidates(phrase, on))
+        return list(found)
+
+    def _role_candidates(self, phrase: str, on: date | None) -> list[Actor]:
         text = re.sub(r"^\s*(?:the|a|an|his|her|its|their)\s+", "", phrase, flags=re.IGNORECASE)
         units = self._compose(text)
         for u in units:
@@ -582,7 +598,10 @@ class ActorIndex:
                 e = self._token_entry(surface)
             if e is None:
                 continue
-            out.append(_Unit(start, end, e, e.kind, role_start=start, role_end=end))
+            if e.kind == "role":
+                out.append(_Unit(start, end, e, "role", [], [], [], None, None, False, start, end))
+            else:  # only a role gathers qualifiers, modifiers and parts: the others share empty ones
+                out.append(_Unit(start, end, e, e.kind, (), (), (), None, None, False, start, end))
         return out
 
     def _token_entry(self, surface: str) -> _Entry | None:
@@ -702,7 +721,7 @@ class ActorIndex:
                 gap = text[pos:nxt.start]
                 # "Dmitri Peskov" where only "Peskov" is known: a first name before a known surname
                 first = gap.split()[0] if gap else ""
-                if gap == "" or re.fullmatch(rf"{_NAME_TOKEN}{_SP}", gap) and first not in self._not_name:
+                if gap == "" or _FIRST_NAME_GAP.fullmatch(gap) and first not in self._not_name:
                     if first and nxt.entry.surname and not self._same_first_name(first, nxt.entry.actors):
                         # "analyst Tigran Grigoryan" is neither Armen nor Mher Grigoryan
                         name = f"{first} {text[nxt.start:nxt.end]}"
@@ -856,7 +875,7 @@ class ActorIndex:
             m = self._name_rx.match(text, lo, hi)
         if not m:
             return None
-        toks = [(t.start() + m.start(), t.end() + m.start(), t.group()) for t in re.finditer(r"\S+", m.group())]
+        toks = [(t.start() + m.start(), t.end() + m.start(), t.group()) for t in _NON_SPACE.finditer(m.group())]
         if from_right:
             toks = toks[::-1]
         kept = []
@@ -864,7 +883,7 @@ class ActorIndex:
             if w in self._particles:
                 kept.append((s, e, w, True))
                 continue
-            bare = re.sub(r"['’]s?$", "", w)
+            bare = _POSSESSIVE_END.sub("", w)
             if (not bare or not bare[0].isupper() or bare in self._not_name or bare.rstrip(".") in self._not_name
                     or _norm_surface(bare) in self._surfaces):
                 break
@@ -882,7 +901,7 @@ class ActorIndex:
         if len(real) == 1:
             s, e, w, _ = real[0]
             after = text[e:e + 40]
-            if len(w) < 3 or w.endswith(".") or re.match(rf"{_SP}[A-Z]", after):
+            if len(w) < 3 or w.endswith(".") or _CAPITAL_NEXT.match(after):
                 return None
         if from_right:
             kept = kept[::-1]

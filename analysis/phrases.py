@@ -154,6 +154,11 @@ class _StartScanner:
         # Every start word as a whole token of the lowered text, factored as a trie so the scan stays one C-level
         # pass however many words there are (a flat alternation of a few hundred words is several times slower).
         self._start_rx = re.compile(rf"(?<!\w)(?:{_trie(owners, follows)})(?!\w)" if owners else "(?!)")
+        # What _match_at does for a word, spelled out per word for the scan loop: per matcher that it starts a phrase
+        # of, (matcher's index, its phrases' pattern or None, whether the word alone is a phrase).
+        self._plans = {w: tuple((k, matchers[k]._multi[w].match if w in matchers[k]._multi else None,
+                                 w in matchers[k]._singles) for k in ks)
+                       for w, ks in self._owners.items()}
 
     def find_each(self, text: str, lowered: str | None) -> list[list[PhraseMatch]]:
         if lowered is None:
@@ -164,20 +169,26 @@ class _StartScanner:
         # characters) and lowers "Σ" by its context, not alone; such texts go word by word.
         if len(lowered) != len(text) or "Σ" in text:
             return [list(m._finditer_word_by_word(text, lowered)) for m in matchers]
-        found: list[list[PhraseMatch]] = [[] for _ in matchers]
-        free = [0] * len(matchers)  # per matcher, where its last match ended: matches do not overlap
-        owners = self._owners
+        found: list[list[PhraseMatch]] | None = None  # made at the first token (many sentences have none)
+        plans = self._plans
         for w in self._start_rx.finditer(lowered):
+            if found is None:
+                found = [[] for _ in matchers]
+                free = [0] * len(matchers)  # per matcher, where its last match ended: matches do not overlap
             p = w.start()
-            word = w.group()
-            for k in owners[word]:
+            for k, multi, single in plans[w.group()]:
                 if p < free[k]:
                     continue
-                m = matchers[k]._match_at(text, p, word, w.end())
-                if m is not None:
-                    found[k].append(m)
-                    free[k] = m._end
-        return found
+                if multi is not None and (m := multi(text, p)) is not None:
+                    end = m.end()
+                    found[k].append(PhraseMatch(p, end, m.group()))
+                elif single:
+                    end = w.end()
+                    found[k].append(PhraseMatch(p, end, text[p:end]))
+                else:
+                    continue
+                free[k] = end
+        return found if found is not None else [[] for _ in matchers]
 
 
 def trie_pattern(strings: Iterable[str], char: Callable[[str], str] = re.escape) -> str:

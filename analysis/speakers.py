@@ -137,6 +137,13 @@ _GENERIC_ROLE_RE = re.compile(
 )
 
 
+# The roles a role noun can stand for when matching the roles of people already named.
+_ROLE_SYNONYMS = {"aide": ("aide", "assistant", "adviser", "advisor"), "premier": ("prime minister",),
+                  "leader": ("president", "prime minister", "leader"), "head-of-state": ("president", "head of state"),
+                  "spokesman": ("spokes", "press secretary"), "spokeswoman": ("spokes", "press secretary"),
+                  "spokesperson": ("spokes", "press secretary")}
+
+
 @lru_cache(maxsize=1)
 def _base_forms() -> frozenset[str]:
     d = _data()["verbs"]
@@ -230,16 +237,13 @@ class SpeakerResolver:
     def _resolve_role(self, phrase: str, before: int) -> object | None:
         # First the people this article has already named whose role ends in the same noun
         # ("the presidential aide" after "Assistant to the President ... Hikmet Hajiyev").
-        low = re.sub(r"\s+", " ", phrase.lower())
+        low = _SPACES_RE.sub(" ", phrase.lower())
         head = low.split(" ")[-1]
         if "head of government" in low:
             head = "premier"
         elif "head of state" in low:
             head = "head-of-state"
-        synonyms = {"aide": ("aide", "assistant", "adviser", "advisor"), "premier": ("prime minister",),
-                    "leader": ("president", "prime minister", "leader"), "head-of-state": ("president", "head of state"), "spokesman": ("spokes", "press secretary"),
-                    "spokeswoman": ("spokes", "press secretary"), "spokesperson": ("spokes", "press secretary")}
-        keys = synonyms.get(head, (head,))
+        keys = _ROLE_SYNONYMS.get(head, (head,))
         for off, actor in reversed(self.history):
             if off < before and actor.role and any(k in actor.role.lower() for k in keys):
                 return actor
@@ -419,7 +423,6 @@ class SpeakerResolver:
                         subj = nxt[0].actor, "name"
             if subj is not None:
                 res.speaker, res.method = subj[0], ("verb" if subj[1] == "name" else subj[1])
-                res.evidence = text[max(lo, a - 80):b].strip() if subj[1] != "name" or True else None
                 res.evidence = _evidence(text, u, lo, a, b)
                 res.verb_end = b
                 return
