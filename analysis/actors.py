@@ -568,8 +568,19 @@ class ActorIndex:
         ``context``: people the surrounding article already mentioned (most recent last); they
         resolve a shared surname and let an unknown person found earlier be named by surname.
         """
-        units = self._compose(text)
-        return self._emit(text, units, context)
+        found = self._scan(text)
+        # Most sentences name people and places without any role or honorific: nothing to compose, no units needed.
+        for _, _, e in found:
+            if e.kind == "role" or e.kind == "hon":
+                return self._emit(text, self._compose_units(text, self._units(found)), context)
+        out: list[Mention] = []
+        seen: list[Actor] = list(context)
+        for start, end, e in found:
+            if e.kind == "place":
+                out.append(Mention(start, end, text[start:end], e.actors[0], "place"))
+            else:
+                self._emit_name(text, start, end, e, out, seen)
+        return self._with_surname_references(text, out, context, seen)
 
     def person_mentions(self, text: str, context: Sequence[Actor] = ()) -> list[Mention]:
         return [m for m in self.find_mentions(text, context) if m.how in ("name", "role", "title_name")]
@@ -577,6 +588,20 @@ class ActorIndex:
     # -- composition passes
 
     def _tokens(self, text: str) -> list[_Unit]:
+        return self._units(self._scan(text))
+
+    @staticmethod
+    def _units(found: list[tuple[int, int, _Entry]]) -> list[_Unit]:
+        out = []
+        for start, end, e in found:
+            if e.kind == "role":
+                out.append(_Unit(start, end, e, "role", [], [], [], None, None, False, start, end))
+            else:  # only a role gathers qualifiers, modifiers and parts: the others share empty ones
+                out.append(_Unit(start, end, e, e.kind, (), (), (), None, None, False, start, end))
+        return out
+
+    def _scan(self, text: str) -> list[tuple[int, int, _Entry]]:
+        """(start, end, entry) of every surface of the text, in order."""
         out = []
         entries = self._token_entries
         search = self._scan_rx.search
@@ -598,10 +623,7 @@ class ActorIndex:
                 e = self._token_entry(surface)
             if e is None:
                 continue
-            if e.kind == "role":
-                out.append(_Unit(start, end, e, "role", [], [], [], None, None, False, start, end))
-            else:  # only a role gathers qualifiers, modifiers and parts: the others share empty ones
-                out.append(_Unit(start, end, e, e.kind, (), (), (), None, None, False, start, end))
+            out.append((start, end, e))
         return out
 
     def _token_entry(self, surface: str) -> _Entry | None:
@@ -614,7 +636,9 @@ class ActorIndex:
         return e
 
     def _compose(self, text: str) -> list[_Unit]:
-        units = self._tokens(text)
+        return self._compose_units(text, self._tokens(text))
+
+    def _compose_units(self, text: str, units: list[_Unit]) -> list[_Unit]:
         # Every pass composes around a role or an honorific; most sentences hold neither.
         if not any(u.kind == "role" or u.kind == "hon" for u in units):
             return units
@@ -924,21 +948,27 @@ class ActorIndex:
                 if actor is not None:
                     seen.append(actor)
             elif u.kind == "name":
-                start = u.start
-                if u.entry.surname:
-                    first = self._first_name_before(text, u.start)
-                    if first is not None:
-                        if not self._same_first_name(first[1], u.entry.actors):
-                            continue  # "Tigran Grigoryan said": someone else with that surname
-                        start = first[0]
-                actor = u.entry.actors[0] if len(u.entry.actors) == 1 else self._recent(u.entry.actors, seen)
-                out.append(Mention(start, u.end, text[start:u.end], actor, "name"))
-                if actor is not None:
-                    seen.append(actor)
+                self._emit_name(text, u.start, u.end, u.entry, out, seen)
             elif u.kind == "place":
                 out.append(Mention(u.start, u.end, text[u.start:u.end], u.entry.actors[0], "place"))
             elif u.kind == "role":
                 self._emit_role(text, u, out, seen)
+        return self._with_surname_references(text, out, context, seen)
+
+    def _emit_name(self, text: str, start: int, end: int, entry: _Entry, out: list[Mention], seen: list[Actor]) -> None:
+        if entry.surname:
+            first = self._first_name_before(text, start)
+            if first is not None:
+                if not self._same_first_name(first[1], entry.actors):
+                    return  # "Tigran Grigoryan said": someone else with that surname
+                start = first[0]
+        actor = entry.actors[0] if len(entry.actors) == 1 else self._recent(entry.actors, seen)
+        out.append(Mention(start, end, text[start:end], actor, "name"))
+        if actor is not None:
+            seen.append(actor)
+
+    def _with_surname_references(self, text: str, out: list[Mention], context: Sequence[Actor],
+                                 seen: list[Actor]) -> list[Mention]:
         unknown = self._unknown_people(context, seen[len(context):])
         if unknown:
             out = self._surname_references(text, out, unknown)
