@@ -52,7 +52,7 @@ class Actor:
     kind: str  # person | organisation | place
 
 
-@dataclass
+@dataclass(slots=True)  # a few dozen are made for every article
 class Mention:
     start: int
     end: int
@@ -96,6 +96,10 @@ _SCANNED_WHOLE = 8
 
 _NAME_TOKEN = r"(?:[A-ZÀ-ÖØ-Þ\u0100-\u024F\u0400-\u042F][\w'’]*(?:-[\w'’]+)*|[A-Z]\.)"
 _FIRST_NAME_BEFORE = re.compile(rf"({_NAME_TOKEN}){_SP}\Z")
+_FIRST_NAME_GAP = re.compile(rf"{_NAME_TOKEN}{_SP}")
+_NON_SPACE = re.compile(r"\S+")
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_CAPITAL_NEXT = re.compile(rf"{_SP}[A-Z]")
 
 
 def _fold(s: str) -> str:
@@ -158,9 +162,10 @@ class _Unit:
     end: int
     entry: _Entry
     kind: str  # name | role | place | hon | person
-    quals: list = field(default_factory=list)  # role: [(how, actor, body)], how = prefix | suffix | person
-    mods: list = field(default_factory=list)  # role: modifier words ("former", "opposition")
-    parts: list = field(default_factory=list)  # role: place units it consumed (given back if it names nobody)
+    # role units: lists; the other units have empty tuples (only a role's are ever changed)
+    quals: list | tuple = field(default_factory=list)  # role: [(how, actor, body)], how = prefix | suffix | person
+    mods: list | tuple = field(default_factory=list)  # role: modifier words ("former", "opposition")
+    parts: list | tuple = field(default_factory=list)  # role: place units it consumed (given back if it names nobody)
     actor: Actor | None = None  # person units
     how: str | None = None  # person units: name | title_name
     dead: bool = False
@@ -212,6 +217,7 @@ class ActorIndex:
         self._token_entries: dict[str, _Entry | None] = {}
         self._context_seen: tuple | None = None  # the last context tuple and what _unknown_people found in it
         self._context_facts: tuple = (set(), [])
+        self._role_candidates_seen: dict[tuple, tuple[Actor, ...]] = {}
         self._compile(words)
 
     # ------------------------------------------------------------------ loading
@@ -527,6 +533,16 @@ class ActorIndex:
         The caller picks among them, e.g. the one its article mentioned last.
         """
         on = _parse_date(when)
+        # Articles ask for the same few roles ("the prime minister") again and again: remembered.
+        key = (phrase, on)
+        found = self._role_candidates_seen.get(key)
+        if found is None:
+            if len(self._role_candidates_seen) >= 10_000:  # phrasings can vary without end: stay bounded
+                self._role_candidates_seen.clear()
+            found = self._role_candidates_seen[key] = tuple(self._role_candidates(phrase, on))
+        return list(found)
+
+    def _role_candidates(self, phrase: str, on: date | None) -> list[Actor]:
         text = re.sub(r"^\s*(?:the|a|an|his|her|its|their)\s+", "", phrase, flags=re.IGNORECASE)
         units = self._compose(text)
         for u in units:
@@ -552,8 +568,19 @@ class ActorIndex:
         ``context``: people the surrounding article already mentioned (most recent last); they
         resolve a shared surname and let an unknown person found earlier be named by surname.
         """
-        units = self._compose(text)
-        return self._emit(text, units, context)
+        found = self._scan(text)
+        # Most sentences name people and places without any role or honorific: nothing to compose, no units needed.
+        for _, _, e in found:
+            if e.kind == "role" or e.kind == "hon":
+                return self._emit(text, self._compose_units(text, self._units(found)), context)
+        out: list[Mention] = []
+        seen: list[Actor] = list(context)
+        for start, end, e in found:
+            if e.kind == "place":
+                out.append(Mention(start, end, text[start:end], e.actors[0], "place"))
+            else:
+                self._emit_name(text, start, end, e, out, seen)
+        return self._with_surname_references(text, out, context, seen)
 
     def person_mentions(self, text: str, context: Sequence[Actor] = ()) -> list[Mention]:
         return [m for m in self.find_mentions(text, context) if m.how in ("name", "role", "title_name")]
@@ -561,6 +588,20 @@ class ActorIndex:
     # -- composition passes
 
     def _tokens(self, text: str) -> list[_Unit]:
+        return self._units(self._scan(text))
+
+    @staticmethod
+    def _units(found: list[tuple[int, int, _Entry]]) -> list[_Unit]:
+        out = []
+        for start, end, e in found:
+            if e.kind == "role":
+                out.append(_Unit(start, end, e, "role", [], [], [], None, None, False, start, end))
+            else:  # only a role gathers qualifiers, modifiers and parts: the others share empty ones
+                out.append(_Unit(start, end, e, e.kind, (), (), (), None, None, False, start, end))
+        return out
+
+    def _scan(self, text: str) -> list[tuple[int, int, _Entry]]:
+        """(start, end, entry) of every surface of the text, in order."""
         out = []
         entries = self._token_entries
         search = self._scan_rx.search
@@ -582,7 +623,7 @@ class ActorIndex:
                 e = self._token_entry(surface)
             if e is None:
                 continue
-            out.append(_Unit(start, end, e, e.kind, role_start=start, role_end=end))
+            out.append((start, end, e))
         return out
 
     def _token_entry(self, surface: str) -> _Entry | None:
@@ -595,7 +636,9 @@ class ActorIndex:
         return e
 
     def _compose(self, text: str) -> list[_Unit]:
-        units = self._tokens(text)
+        return self._compose_units(text, self._tokens(text))
+
+    def _compose_units(self, text: str, units: list[_Unit]) -> list[_Unit]:
         # Every pass composes around a role or an honorific; most sentences hold neither.
         if not any(u.kind == "role" or u.kind == "hon" for u in units):
             return units
@@ -702,7 +745,7 @@ class ActorIndex:
                 gap = text[pos:nxt.start]
                 # "Dmitri Peskov" where only "Peskov" is known: a first name before a known surname
                 first = gap.split()[0] if gap else ""
-                if gap == "" or re.fullmatch(rf"{_NAME_TOKEN}{_SP}", gap) and first not in self._not_name:
+                if gap == "" or _FIRST_NAME_GAP.fullmatch(gap) and first not in self._not_name:
                     if first and nxt.entry.surname and not self._same_first_name(first, nxt.entry.actors):
                         # "analyst Tigran Grigoryan" is neither Armen nor Mher Grigoryan
                         name = f"{first} {text[nxt.start:nxt.end]}"
@@ -856,7 +899,7 @@ class ActorIndex:
             m = self._name_rx.match(text, lo, hi)
         if not m:
             return None
-        toks = [(t.start() + m.start(), t.end() + m.start(), t.group()) for t in re.finditer(r"\S+", m.group())]
+        toks = [(t.start() + m.start(), t.end() + m.start(), t.group()) for t in _NON_SPACE.finditer(m.group())]
         if from_right:
             toks = toks[::-1]
         kept = []
@@ -864,7 +907,7 @@ class ActorIndex:
             if w in self._particles:
                 kept.append((s, e, w, True))
                 continue
-            bare = re.sub(r"['’]s?$", "", w)
+            bare = _POSSESSIVE_END.sub("", w)
             if (not bare or not bare[0].isupper() or bare in self._not_name or bare.rstrip(".") in self._not_name
                     or _norm_surface(bare) in self._surfaces):
                 break
@@ -882,7 +925,7 @@ class ActorIndex:
         if len(real) == 1:
             s, e, w, _ = real[0]
             after = text[e:e + 40]
-            if len(w) < 3 or w.endswith(".") or re.match(rf"{_SP}[A-Z]", after):
+            if len(w) < 3 or w.endswith(".") or _CAPITAL_NEXT.match(after):
                 return None
         if from_right:
             kept = kept[::-1]
@@ -905,21 +948,27 @@ class ActorIndex:
                 if actor is not None:
                     seen.append(actor)
             elif u.kind == "name":
-                start = u.start
-                if u.entry.surname:
-                    first = self._first_name_before(text, u.start)
-                    if first is not None:
-                        if not self._same_first_name(first[1], u.entry.actors):
-                            continue  # "Tigran Grigoryan said": someone else with that surname
-                        start = first[0]
-                actor = u.entry.actors[0] if len(u.entry.actors) == 1 else self._recent(u.entry.actors, seen)
-                out.append(Mention(start, u.end, text[start:u.end], actor, "name"))
-                if actor is not None:
-                    seen.append(actor)
+                self._emit_name(text, u.start, u.end, u.entry, out, seen)
             elif u.kind == "place":
                 out.append(Mention(u.start, u.end, text[u.start:u.end], u.entry.actors[0], "place"))
             elif u.kind == "role":
                 self._emit_role(text, u, out, seen)
+        return self._with_surname_references(text, out, context, seen)
+
+    def _emit_name(self, text: str, start: int, end: int, entry: _Entry, out: list[Mention], seen: list[Actor]) -> None:
+        if entry.surname:
+            first = self._first_name_before(text, start)
+            if first is not None:
+                if not self._same_first_name(first[1], entry.actors):
+                    return  # "Tigran Grigoryan said": someone else with that surname
+                start = first[0]
+        actor = entry.actors[0] if len(entry.actors) == 1 else self._recent(entry.actors, seen)
+        out.append(Mention(start, end, text[start:end], actor, "name"))
+        if actor is not None:
+            seen.append(actor)
+
+    def _with_surname_references(self, text: str, out: list[Mention], context: Sequence[Actor],
+                                 seen: list[Actor]) -> list[Mention]:
         unknown = self._unknown_people(context, seen[len(context):])
         if unknown:
             out = self._surname_references(text, out, unknown)

@@ -35,24 +35,31 @@ class PhraseMatch:
         return self.text
 
 
-def _trie(words: Iterable[str]) -> str:
+def _trie(words: Iterable[str], follows: dict[str, str] | None = None) -> str:
     """A regex alternation of ``words``, factored as a trie: at every branch the alternatives start with different
-    characters, so at most one goes on."""
+    characters, so at most one goes on. ``follows``: a word -> a lookahead the text must match after that word."""
+    follows = follows or {}
     root: dict = {}
     for w in words:
         node = root
         for ch in w:
             node = node.setdefault(ch, {})
-        node[""] = {}
+        node[""] = follows.get(w, "")
 
     def walk(node: dict) -> str:
         alts = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
         if not alts:
-            return ""
+            return node.get("", "")
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
+        if "" not in node:
+            return body
+        return f"(?:{body}|{node['']})" if node[""] else f"(?:{body})?"
 
     return walk(root)
+
+
+def _space_as_white_space(ch: str) -> str:
+    return r"\s+" if ch == " " else re.escape(ch)
 
 
 class PhraseMatcher:
@@ -75,6 +82,7 @@ class PhraseMatcher:
                 multi.setdefault(words[0], []).append(" ".join(words))
         self._singles = frozenset(singles)
         self._starts = frozenset(singles | multi.keys())
+        self._tails = {first: [p.split(" ", 1)[1] for p in ps] for first, ps in multi.items()}  # the words after it
         # Per first word, one anchored pattern: its phrases longest first, then the word alone if it is a phrase.
         self._multi: dict[str, re.Pattern] = {}
         for first, ps in multi.items():
@@ -136,9 +144,21 @@ class _StartScanner:
             for w in matcher._starts:
                 owners.setdefault(w, []).append(k)
         self._owners = {w: tuple(ks) for w, ks in owners.items()}
+        # A word that only starts longer phrases ("in" of "in his view") is a token only where one of them follows:
+        # such words are most tokens ("in", "by", "is"), and almost never start a phrase.
+        follows = {}
+        for w, ks in self._owners.items():
+            if not any(w in matchers[k]._singles for k in ks):
+                tails = [t for k in ks for t in matchers[k]._tails[w]]
+                follows[w] = rf"(?=(?i:\s+{trie_pattern(tails, _space_as_white_space)}))"
         # Every start word as a whole token of the lowered text, factored as a trie so the scan stays one C-level
         # pass however many words there are (a flat alternation of a few hundred words is several times slower).
-        self._start_rx = re.compile(rf"(?<!\w)(?:{_trie(owners)})(?!\w)" if owners else "(?!)")
+        self._start_rx = re.compile(rf"(?<!\w)(?:{_trie(owners, follows)})(?!\w)" if owners else "(?!)")
+        # What _match_at does for a word, spelled out per word for the scan loop: per matcher that it starts a phrase
+        # of, (matcher's index, its phrases' pattern or None, whether the word alone is a phrase).
+        self._plans = {w: tuple((k, matchers[k]._multi[w].match if w in matchers[k]._multi else None,
+                                 w in matchers[k]._singles) for k in ks)
+                       for w, ks in self._owners.items()}
 
     def find_each(self, text: str, lowered: str | None) -> list[list[PhraseMatch]]:
         if lowered is None:
@@ -149,20 +169,26 @@ class _StartScanner:
         # characters) and lowers "Σ" by its context, not alone; such texts go word by word.
         if len(lowered) != len(text) or "Σ" in text:
             return [list(m._finditer_word_by_word(text, lowered)) for m in matchers]
-        found: list[list[PhraseMatch]] = [[] for _ in matchers]
-        free = [0] * len(matchers)  # per matcher, where its last match ended: matches do not overlap
-        owners = self._owners
+        found: list[list[PhraseMatch]] | None = None  # made at the first token (many sentences have none)
+        plans = self._plans
         for w in self._start_rx.finditer(lowered):
+            if found is None:
+                found = [[] for _ in matchers]
+                free = [0] * len(matchers)  # per matcher, where its last match ended: matches do not overlap
             p = w.start()
-            word = w.group()
-            for k in owners[word]:
+            for k, multi, single in plans[w.group()]:
                 if p < free[k]:
                     continue
-                m = matchers[k]._match_at(text, p, word, w.end())
-                if m is not None:
-                    found[k].append(m)
-                    free[k] = m._end
-        return found
+                if multi is not None and (m := multi(text, p)) is not None:
+                    end = m.end()
+                    found[k].append(PhraseMatch(p, end, m.group()))
+                elif single:
+                    end = w.end()
+                    found[k].append(PhraseMatch(p, end, text[p:end]))
+                else:
+                    continue
+                free[k] = end
+        return found if found is not None else [[] for _ in matchers]
 
 
 def trie_pattern(strings: Iterable[str], char: Callable[[str], str] = re.escape) -> str:

@@ -90,10 +90,22 @@ def _unit_phrases() -> PhraseMatchers:
     return PhraseMatchers([speech_verbs(), according_to_phrases(), pronoun_source_phrases()])
 
 
+# Literal words and groups of literal alternatives, "(?:this|that statement) was said by": nothing optional, so every
+# match starts with a letter (a letter, even ignoring case, only matches a word character).
+_WORDS_ALT = r"[^\W\d_][\w ]*"
+_WORDS_GROUP = rf"\(\?:{_WORDS_ALT}(?:\|{_WORDS_ALT})*\)"
+_LITERAL_WORDS_RE = re.compile(rf"(?:{_WORDS_GROUP}|[^\W\d_])(?:{_WORDS_GROUP}|[\w ])*")
+
+
 @lru_cache(maxsize=1)
 def passive_attribution_re() -> re.Pattern:
-    alt = "|".join(_data()["passive"]["patterns"])
-    return re.compile(rf"^\W*(?:{alt})\b", re.IGNORECASE)
+    patterns = _data()["passive"]["patterns"]
+    alt = "|".join(patterns)
+    # A unit opening with a blanked quotation starts with hundreds of spaces, and a plain \W* gives them back one by
+    # one, retrying every pattern after each. When every pattern is literal words no match can start on a non-word
+    # character, so no retry can succeed: the spaces are taken for good (\W*+).
+    leading = r"\W*+" if all(_LITERAL_WORDS_RE.fullmatch(p) for p in patterns) else r"\W*"
+    return re.compile(rf"^{leading}(?:{alt})\b", re.IGNORECASE)
 
 
 _OBJECT_BEFORE_RE = re.compile(
@@ -105,6 +117,15 @@ _BY_RE = re.compile(r"\s+by\s+")
 _SPACES_RE = re.compile(r"\s+")
 _COMPLEMENT_RE = re.compile(r"\s*(?:that|whether|for|on|,|:|\s*$)")
 _COLON_END_RE = re.compile(r":\s*$")
+_PLACE_LEAD_RE = re.compile(r"[\s,;:\"“”'‘’(—–-]*(?:the\s+|The\s+)?")
+_PLACE_GAP_RE = re.compile(r"[\s\w'’-]{0,30}")
+_BROKEN_QUOTE_END_RE = re.compile(r"[,.!?…]\s*$")
+_DESIGNATOR_END_RE = re.compile(r"\b(?:so-called|known as|dubbed)\s*$")
+_INVERTED_GAP_RE = re.compile(r"[\s,]*(?:[A-Za-z.'’-]+\s+){0,6}")
+_CLAUSE_END_RE = re.compile(r"[.;:]")
+_PREPOSITION_RE = re.compile(r"\b(?:that|to|with|about|of|for|by|on|at)\b")
+_BY_ALONE_RE = re.compile(r"\s*by\s*")
+_OBJECT_PRONOUN_RE = re.compile(r"\s*(him|her|them)\b")
 _SUBJ_PRONOUN_RE = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
 _PASSIVE_AUX_RE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _GENERIC_ROLE_RE = re.compile(
@@ -114,6 +135,13 @@ _GENERIC_ROLE_RE = re.compile(
     r"(?:presidential\s+)?(?:aide|adviser|advisor)|representative|chief|ministry|government|office|council))\b(?![\'’]s\b)",
     re.IGNORECASE,
 )
+
+
+# The roles a role noun can stand for when matching the roles of people already named.
+_ROLE_SYNONYMS = {"aide": ("aide", "assistant", "adviser", "advisor"), "premier": ("prime minister",),
+                  "leader": ("president", "prime minister", "leader"), "head-of-state": ("president", "head of state"),
+                  "spokesman": ("spokes", "press secretary"), "spokeswoman": ("spokes", "press secretary"),
+                  "spokesperson": ("spokes", "press secretary")}
 
 
 @lru_cache(maxsize=1)
@@ -209,16 +237,13 @@ class SpeakerResolver:
     def _resolve_role(self, phrase: str, before: int) -> object | None:
         # First the people this article has already named whose role ends in the same noun
         # ("the presidential aide" after "Assistant to the President ... Hikmet Hajiyev").
-        low = re.sub(r"\s+", " ", phrase.lower())
+        low = _SPACES_RE.sub(" ", phrase.lower())
         head = low.split(" ")[-1]
         if "head of government" in low:
             head = "premier"
         elif "head of state" in low:
             head = "head-of-state"
-        synonyms = {"aide": ("aide", "assistant", "adviser", "advisor"), "premier": ("prime minister",),
-                    "leader": ("president", "prime minister", "leader"), "head-of-state": ("president", "head of state"), "spokesman": ("spokes", "press secretary"),
-                    "spokeswoman": ("spokes", "press secretary"), "spokesperson": ("spokes", "press secretary")}
-        keys = synonyms.get(head, (head,))
+        keys = _ROLE_SYNONYMS.get(head, (head,))
         for off, actor in reversed(self.history):
             if off < before and actor.role and any(k in actor.role.lower() for k in keys):
                 return actor
@@ -273,7 +298,7 @@ class SpeakerResolver:
             pl = places[0]
             lead = self.text[lo:pl.start]
             gap = self.text[pl.end:hi]
-            if re.fullmatch(r"[\s,;:\"“”'‘’(—–-]*(?:the\s+|The\s+)?", lead) and re.fullmatch(r"[\s\w'’-]{0,30}", gap) and "," not in gap:
+            if _PLACE_LEAD_RE.fullmatch(lead) and _PLACE_GAP_RE.fullmatch(gap) and "," not in gap:
                 pick = pl.actor, "name"
         return pick
 
@@ -330,7 +355,7 @@ class SpeakerResolver:
             if stmt_quotes and has_speech:
                 # the first half of a quotation broken by its attribution ('"Armenia," Pashinyan said, "will not ..."')
                 stmt_quotes = [q for q in u.quotes if q in stmt_quotes
-                               or (re.search(r"[,.!?…]\s*$", text[q.start:q.end]) and not re.search(r"\b(?:so-called|known as|dubbed)\s*$", text[max(u.start, q.start - 20):q.start - 1]))]
+                               or (_BROKEN_QUOTE_END_RE.search(text, q.start, q.end) and not _DESIGNATOR_END_RE.search(text[max(u.start, q.start - 20):q.start - 1]))]
             res = Attribution(quotes=stmt_quotes, mentions=self.mentions[i])
             res.kind = "quote" if stmt_quotes else ("reported" if has_speech else "narrative")
             saved_mentions = self.mentions[i]
@@ -392,19 +417,18 @@ class SpeakerResolver:
                 # inverted: "said Grigoryan", "said Russian President Vladimir Putin"
                 hi = min(u.end, b + 60)
                 nxt = [m for m in self.mentions[i] if b <= m.start < hi and m.actor is not None and m.actor.kind in ("person", "organisation")]
-                if nxt and re.fullmatch(r"[\s,]*(?:[A-Za-z.'’-]+\s+){0,6}", text[b:nxt[0].start] + " ") and not re.search(r"[.;:]", text[b:nxt[0].start]):
+                if nxt and _INVERTED_GAP_RE.fullmatch(text[b:nxt[0].start] + " ") and not _CLAUSE_END_RE.search(text, b, nxt[0].start):
                     gap = text[b:nxt[0].start]
-                    if not re.search(r"\b(?:that|to|with|about|of|for|by|on|at)\b", gap) or re.fullmatch(r"\s*by\s*", gap):
+                    if not _PREPOSITION_RE.search(gap) or _BY_ALONE_RE.fullmatch(gap):
                         subj = nxt[0].actor, "name"
             if subj is not None:
                 res.speaker, res.method = subj[0], ("verb" if subj[1] == "name" else subj[1])
-                res.evidence = text[max(lo, a - 80):b].strip() if subj[1] != "name" or True else None
                 res.evidence = _evidence(text, u, lo, a, b)
                 res.verb_end = b
                 return
         # 2. "according to X", "in his opinion"
         for a, b in acc:
-            m = re.match(r"\s*(him|her|them)\b", text[b:b + 8])
+            m = _OBJECT_PRONOUN_RE.match(text[b:b + 8])
             nxt = [mm for mm in self.mentions[i] if b <= mm.start <= b + 60 and mm.actor is not None]
             if not m and nxt and nxt[0].actor.kind in ("person", "organisation"):
                 res.speaker, res.method, res.evidence, res.verb_end = nxt[0].actor, "according_to", text[a:nxt[0].end], nxt[0].end

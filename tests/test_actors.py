@@ -131,6 +131,19 @@ def test_a_role_held_by_several_people_over_time_is_resolved_by_date(index):
     assert [a.name for a in index.role_candidates("the CSTO Secretary General", "2023-11-14")] == ["Imangali Tasmagambetov"]
 
 
+def test_role_candidates_asked_again_give_the_same_people_and_a_list_of_ones_own(index):
+    # answers are remembered per phrase and date: the date must still count, and a caller may change its list
+    phrase = "the Russian defense minister"
+    first = index.role_candidates(phrase, "2023-06-01")
+    first.append("changed by the caller")
+    assert [a.name for a in index.role_candidates(phrase, "2023-06-01")] == ["Sergei Shoigu"]
+    assert [a.name for a in index.role_candidates(phrase, "2024-08-01")] == ["Andrei Belousov"]
+    assert {a.name for a in index.role_candidates(phrase)} >= {"Sergei Shoigu", "Andrei Belousov"}
+    fresh = ActorIndex.from_file(DATA_FILE)
+    for p in ["the prime minister", "the Kremlin spokesman", "the Armenian foreign minister", "the premier"]:
+        assert index.role_candidates(p) == index.role_candidates(p) == fresh.role_candidates(p)
+
+
 def test_a_role_many_people_hold_at_once_never_names_one_of_them(index):
     m = only_person(index, "A Duma deputy proposed a law on foreign agents.")
     assert m.actor is None

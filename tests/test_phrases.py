@@ -90,3 +90,17 @@ def test_the_speaker_phrases_scanned_together_match_the_regexes_on_articles():
         assert got == [spans(alternation(g).finditer(text)) for g in groups]
         found += sum(map(len, got))
     assert found > 50
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["in", "In", "IN", "İ", "by", "his", "hiſ", "HIS", "her", "view", "vieW", "words",
+                                  "the", "of", "according", "to", "Tο", "him", "said", "\u212a", "\n", "  ", "\t",
+                                  "\u00a0", ",", "_", "x"]), max_size=30),
+       st.sampled_from([" ", "", "\n"]))
+def test_words_that_only_start_phrases_are_looked_at_only_where_a_phrase_follows(tokens, glue):
+    # The scan skips "in", "by", "according" unless the rest of one of their phrases follows (ignoring case, any
+    # white space): the matches must stay those of the alternation, whatever the case, spacing or lookalike letters.
+    text = glue.join(tokens)
+    groups = MATCHER_GROUPS + [["by the way", "in the words of", "said"]]
+    together = PhraseMatchers([PhraseMatcher(g) for g in groups]).find_each(text)
+    assert [spans(ms) for ms in together] == [spans(alternation(g).finditer(text)) for g in groups]

@@ -64,3 +64,27 @@ def test_a_context_reused_across_sentences_gives_what_a_fresh_one_gives():
     fresh = [key(index.find_mentions(t, context=list(context))) for t in later]
     assert reused == fresh
     assert [m[1] for m in reused[0]][:1] and reused[0][0][3].name == "Jane Tulegenova"
+
+
+def plain_passive_re():
+    from analysis.speakers import _data
+    return re.compile(rf"^\W*(?:{'|'.join(_data()['passive']['patterns'])})\b", re.IGNORECASE)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["This", "this", "was", "were", "said", "by", "so", "These", "words", "belong", "to",
+                                 " ", "   ", "\n", "“", "”", "\"", ",", "—", "-", "_", "x", "ſo", "İt"]), max_size=14))
+def test_the_passive_pattern_taking_leading_spaces_for_good_matches_what_the_plain_one_matches(pieces):
+    from analysis.speakers import passive_attribution_re
+    for text in ("".join(pieces), " ".join(pieces), " " * 300 + " ".join(pieces)):
+        fast, plain = passive_attribution_re().match(text), plain_passive_re().match(text)
+        assert (fast and fast.span()) == (plain and plain.span())
+
+
+def test_only_patterns_of_literal_words_may_take_the_leading_spaces_for_good():
+    from analysis.speakers import _LITERAL_WORDS_RE
+    assert all(_LITERAL_WORDS_RE.fullmatch(p) for p in ["so said", "(?:these|those) words belong to",
+                                                          "(?:this|it) (?:was|were) said by"])
+    # each of these could start a match on a non-word character, where giving spaces back matters
+    assert not any(_LITERAL_WORDS_RE.fullmatch(p) for p in ['"?so said', "(?:|it) was said", "so|—said", "x?—said",
+                                                             "(?:a|b)? said", "\\W said", "[“]said", "(?:\"it|this) said"])
