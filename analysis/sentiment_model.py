@@ -536,21 +536,33 @@ class _FastModel(SentimentModel):
 _SLOTS = 5
 
 
-@lru_cache(maxsize=4096)
+# Rows up to this many tokens (nearly every news sentence) reuse their template: a few MB at most.
+_CACHED_TEMPLATE_TOKENS = 100
+
+
 def _feature_template(length: int, target_at: int) -> np.ndarray:
     """Where a row's features are in its tokens' slots (token * _SLOTS + slot), in ``fast_features`` order.
 
     Which features a row has depends only on its number of tokens and where its target is; what they are
     comes from the slots.
     """
-    at = np.arange(length)
+    if length <= _CACHED_TEMPLATE_TOKENS:
+        return _cached_feature_template(length, target_at)
+    return _build_feature_template(length, target_at)
+
+
+def _build_feature_template(length: int, target_at: int) -> np.ndarray:
+    at = np.arange(length, dtype=np.int32)
     parts = [at * _SLOTS, at[:-1] * _SLOTS + 3]
     if target_at >= 0:
         lo, hi = max(0, target_at - WINDOW), min(length, target_at + WINDOW + 1)
         parts += [at[lo:target_at] * _SLOTS + 1, at[target_at + 1 : hi] * _SLOTS + 2, at[lo : hi - 1] * _SLOTS + 4]
     template = np.concatenate(parts)
-    template.flags.writeable = False  # shared by every row of that shape
+    template.flags.writeable = False  # a cached one is shared by every row of that shape
     return template
+
+
+_cached_feature_template = lru_cache(maxsize=4096)(_build_feature_template)
 
 
 # ------------------------------------------------------------------ evaluation

@@ -387,3 +387,14 @@ def test_the_batch_features_are_the_training_featurisers_on_newsmtsc_dev(fast):
     for split in ("rw", "mt"):
         sentences, spans, _ = load_newsmtsc(newsmtsc_file(split, "dev"))
         assert batch_counts(fast, sentences, spans) == counted_row_by_row(fast, sentences, spans)
+
+
+def test_rows_too_long_for_the_template_cache_are_read_the_same_way(fast):
+    from analysis.sentiment_model import _CACHED_TEMPLATE_TOKENS
+
+    clause = "the minister praised the talks but critics blamed the corrupt deal, "
+    sentence = clause * (_CACHED_TEMPLATE_TOKENS // 5) + "said Mayor Ines Vidal on Friday, " + clause * 3
+    assert len(fast_tokens(sentence, None)[0]) > _CACHED_TEMPLATE_TOKENS
+    sentences = [sentence, sentence, "Short one praised Vidal."]
+    spans = [span_of(sentence, "Ines Vidal"), None, span_of(sentences[2], "Vidal")]
+    assert batch_counts(fast, sentences, spans) == counted_row_by_row(fast, sentences, spans)
