@@ -449,7 +449,8 @@ class _FastModel(SentimentModel):
         self._pair_cols = np.full((len(codes) + 1, 2), -1, dtype=np.int32)
         for a, b, window, col in pairs:
             self._pair_cols[row_of_code[a * k + b], window] = col
-        self._group_of = np.zeros(len(vocab), dtype=np.int64)
+        # One byte per column: this table is read at random for every feature, in a build that does much else.
+        self._group_of = np.zeros(len(vocab), dtype=np.uint8)
         for group, (lo, hi) in enumerate(self.ranges):
             self._group_of[lo:hi] = group
 
