@@ -29,6 +29,7 @@ import math
 import os
 import re
 import time
+from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 
@@ -405,51 +406,59 @@ class _FastModel(SentimentModel):
             self.intercept = arrays["intercept"].astype(np.float32)
         # Side by side, one gather brings what a feature weighs (one memory line instead of two).
         self._idf_coef = np.column_stack([self.idf, self.coef])
-        self._group_starts = np.asarray([lo for lo, _ in self.ranges], dtype=np.int64)
         self._index_vocabulary(meta["vocab"])
 
     def _index_vocabulary(self, vocab: list[str]) -> None:
         """Number the features by token ids, so that scoring looks up each token once and builds no string.
 
         Each token of a vocabulary feature gets an id; every other token shares the id ``self._unknown``,
-        which is in no feature. With K = that id + 1, a feature is numbered
-          sentence word t: t,  window word t on the left: K + t,  on the right: 2K + t  (``self._word_col``),
-          sentence bigram (a, b): aK + b,  window bigram (a, b): K² + aK + b  (sorted in ``self._pair_code``).
+        which is in no feature. ``self._word_cols[t]`` holds the columns of token t as a sentence word, a
+        window word on the left and one on the right; a bigram (a, b) has the code aK + b (K = that id + 1),
+        sorted in ``self._pair_code``, and its columns as a sentence and as a window bigram in the same row of
+        ``self._pair_cols``. -1 means "not in the vocabulary"; the last row of ``self._pair_cols`` is the
+        answer for every bigram that is not there.
         Tokens never contain "_", so "s:a_b" is exactly the bigram (a, b), and a window word ("w:l<word>",
         "w:r<word>") is told from a window bigram by having no "_". An entry fast_features cannot produce
         (two "_", a window word without its side) is never looked up, and is left out.
         """
         token_id: dict[str, int] = {}
         words: list[tuple[int, int, int]] = []
-        pairs: list[tuple[bool, int, int, int]] = []
+        pairs: list[tuple[int, int, int, int]] = []
         for col, feature in enumerate(vocab):
             group, rest = feature.split(":", 1)
             if "_" in rest:
                 pair = rest.split("_")
                 if len(pair) == 2:
                     ids = [token_id.setdefault(t, len(token_id)) for t in pair]
-                    pairs.append((group == "w", ids[0], ids[1], col))
+                    pairs.append((ids[0], ids[1], int(group == "w"), col))
             elif group == "s" or rest[:1] in ("l", "r"):
                 kind, word = (0, rest) if group == "s" else (1 if rest[0] == "l" else 2, rest[1:])
-                words.append((kind, token_id.setdefault(word, len(token_id)), col))
+                words.append((token_id.setdefault(word, len(token_id)), kind, col))
         self._token_id = token_id
         self._unknown = len(token_id)
         k = len(token_id) + 1
         # 32-bit codes when they fit: smaller tables, fewer cache misses in a build that does much else.
-        self._code_type = np.int32 if 2 * k * k < 2**31 else np.int64
-        self._word_col = np.full(3 * k, -1, dtype=np.int32)
-        for kind, token, col in words:
-            self._word_col[kind * k + token] = col
-        codes = np.array([window * k * k + a * k + b for window, a, b, _ in pairs], dtype=self._code_type)
-        order = np.argsort(codes)
-        self._pair_code = codes[order]
-        self._pair_col = np.array([col for *_, col in pairs], dtype=np.int32)[order]
+        self._code_type = np.int32 if k * k < 2**31 else np.int64
+        self._word_cols = np.full((k, 3), -1, dtype=np.int32)
+        for token, kind, col in words:
+            self._word_cols[token, kind] = col
+        codes = sorted({a * k + b for a, b, _, _ in pairs})
+        row_of_code = {code: row for row, code in enumerate(codes)}
+        # Ends with k², above every code: a search never runs off the end, and that last row says "absent".
+        self._pair_code = np.array(codes + [k * k], dtype=self._code_type)
+        self._pair_cols = np.full((len(codes) + 1, 2), -1, dtype=np.int32)
+        for a, b, window, col in pairs:
+            self._pair_cols[row_of_code[a * k + b], window] = col
+        # One byte per column: this table is read at random for every feature, in a build that does much else.
+        self._group_of = np.zeros(len(vocab), dtype=np.uint8)
+        for group, (lo, hi) in enumerate(self.ranges):
+            self._group_of[lo:hi] = group
 
-    def _pair_columns(self, codes: np.ndarray) -> np.ndarray:
-        if not len(self._pair_code):
-            return np.full(len(codes), -1, dtype=np.int32)
-        at = np.minimum(np.searchsorted(self._pair_code, codes), len(self._pair_code) - 1)
-        return np.where(self._pair_code[at] == codes, self._pair_col[at], -1)
+    def _pair_rows(self, codes: np.ndarray) -> np.ndarray:
+        """Row of ``self._pair_cols`` for each bigram code (its last row for a bigram not in the vocabulary)."""
+        at = np.searchsorted(self._pair_code, codes)
+        at[self._pair_code[at] != codes] = len(self._pair_code) - 1
+        return at
 
     def _feature_counts(self, sentences, spans) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, column, count) of every vocabulary feature of the batch, in ``fast_features`` order within a row.
@@ -458,59 +467,60 @@ class _FastModel(SentimentModel):
         every probability bit for bit what ``fast_vectorise`` row by row gives.
         """
         tokens: list[str] = []
-        lengths: list[int] = []
-        targets: list[int] = []
+        starts: list[int] = []
+        templates: list[np.ndarray] = []
         for sentence, span in zip(sentences, spans):
             sentence_tokens, target_at = fast_tokens(sentence, span)
+            starts.append(len(tokens))
             tokens += sentence_tokens
-            lengths.append(len(sentence_tokens))
-            targets.append(target_at)
-        tok = np.array(list(map(self._token_id.get, tokens, repeat(self._unknown))), dtype=self._code_type)
-        length = np.array(lengths, dtype=np.int64)
-        target = np.array(targets, dtype=np.int64)
-        row_of_tok = np.repeat(np.arange(len(length)), length)
-        # Each token's place relative to its row's target; a row without one is put out of the window's reach.
-        rel = np.arange(len(tok)) - np.repeat(np.cumsum(length) - length + np.where(target >= 0, target, -WINDOW - 1), length)
-        pair = np.flatnonzero(row_of_tok[1:] == row_of_tok[:-1])  # first token of two in the same sentence
-        left = np.flatnonzero((rel >= -WINDOW) & (rel < 0))
-        right = np.flatnonzero((rel > 0) & (rel <= WINDOW))
-        window_pair = pair[(rel[pair] >= -WINDOW) & (rel[pair + 1] <= WINDOW)]
-        k = self._unknown + 1
-        word_col = self._word_col[np.concatenate([tok, tok[left] + k, tok[right] + 2 * k])]
-        pair_col = self._pair_columns(np.concatenate([tok[pair] * k + tok[pair + 1],
-                                                      tok[window_pair] * k + tok[window_pair + 1] + k * k]))
-        n_tok, n_pair = len(tok), len(pair)
-        # Blocks in fast_features' order: sentence words, sentence bigrams, window words left and right,
-        # window bigrams. Within one row, this concatenation lists its features in fast_features' order.
-        col = np.concatenate([word_col[:n_tok], pair_col[:n_pair], word_col[n_tok:], pair_col[n_pair:]])
-        row = row_of_tok[np.concatenate([np.arange(n_tok), pair, left, right, window_pair])]
-        known = col >= 0
+            templates.append(_feature_template(len(sentence_tokens), target_at))
+        n_tok = len(tokens)
+        tok = np.fromiter(map(self._token_id.get, tokens, repeat(self._unknown)), dtype=self._code_type, count=n_tok)
+        # Every column a token can give, token by token (see _feature_template); the bigram slots of a row's
+        # last token are filled with the next row's first token, and no template reads them.
+        slots = np.empty((n_tok, _SLOTS), dtype=np.int32)
+        slots[:, :3] = self._word_cols[tok]
+        slots[:-1, 3:] = self._pair_cols[self._pair_rows(tok[:-1] * (self._unknown + 1) + tok[1:])]
+        slots[-1:, 3:] = -1
+        sizes = np.fromiter(map(len, templates), dtype=np.int64, count=len(templates))
+        where = np.concatenate(templates) if templates else np.zeros(0, dtype=np.int64)
+        col = slots.ravel()[where + np.repeat(np.array(starts, dtype=np.int64) * _SLOTS, sizes)]
+        row = np.repeat(np.arange(len(templates)), sizes)
+        # Row by row in fast_features' order; each (row, column) keeps its first place and counts its repeats.
         n_cols = len(self.idf)
-        key = row[known] * n_cols + col[known]
-        # Each (row, column) once, with its count and where it is first seen (a stable sort keeps repeats in
-        # order); then row by row in first-seen order, the order a dict counting them would hold them in.
-        by_key = np.argsort(key, kind="stable")
+        key = (row * n_cols + col)[col >= 0]
+        by_key = np.argsort(key, kind="stable")  # a stable sort puts each key's first place first
         sorted_key = key[by_key]
-        starts = np.flatnonzero(np.diff(sorted_key, prepend=-1))  # keys are >= 0: the first one starts a run
-        first_seen, unique = by_key[starts], sorted_key[starts]
-        count = np.diff(starts, append=len(key))
-        unique_row = unique // n_cols
-        in_order = np.argsort(unique_row * len(key) + first_seen)
-        return unique_row[in_order], unique[in_order] % n_cols, count[in_order]
+        run_starts = np.empty(len(key), dtype=bool)
+        run_starts[:1] = True
+        np.not_equal(sorted_key[1:], sorted_key[:-1], out=run_starts[1:])
+        run_start = np.flatnonzero(run_starts)
+        count = np.empty_like(run_start)
+        count[:-1] = run_start[1:]
+        count[-1:] = len(key)
+        count -= run_start
+        count_at_first_place = np.zeros(len(key), dtype=np.int64)
+        count_at_first_place[by_key[run_start]] = count
+        first = np.flatnonzero(count_at_first_place)
+        unique = key[first]
+        return unique // n_cols, unique % n_cols, count_at_first_place[first]
 
     def predict_proba(self, sentences, spans):
         # The whole batch as one sparse matrix: fast_vectorise row by row spent most of its time in NumPy's
         # per-call overhead on arrays of a few dozen values. Same TF-IDF, same per-group normalisation.
         n = len(sentences)
-        logits = np.tile(self.intercept, (n, 1))
+        logits = np.empty((n, len(self.intercept)), dtype=np.float32)
+        logits[:] = self.intercept
         row_of, idx, counts = self._feature_counts(sentences, spans)
         if len(idx):
             weights = self._idf_coef[idx]
             val = (1.0 + np.log(counts.astype(np.float32))) * weights[:, 0]
-            n_groups = len(self._group_starts)
-            cell = row_of * n_groups + (np.searchsorted(self._group_starts, idx, side="right") - 1)
-            norm = np.sqrt(np.bincount(cell, weights=val.astype(np.float64) ** 2, minlength=n * n_groups))[cell]
-            val = (val / np.where(norm > 0, norm, 1.0)).astype(np.float32)
+            n_groups = len(self.ranges)
+            cell = row_of * n_groups + self._group_of[idx]
+            norm = np.sqrt(np.bincount(cell, weights=np.square(val, dtype=np.float64), minlength=n * n_groups))
+            norm[~(norm > 0)] = 1.0
+            # Divided in float64, stored in float32, as fast_vectorise does it.
+            val = np.divide(val, norm[cell], out=np.empty_like(val), casting="same_kind")
             contrib = val[:, None] * weights[:, 1:]
             # One bincount for all classes: bin (row, class) still adds its terms in feature order.
             n_classes = logits.shape[1]
@@ -520,6 +530,40 @@ class _FastModel(SentimentModel):
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
         return probs / probs.sum(axis=1, keepdims=True)
+
+
+# Per token, the columns it can give: as a sentence word, a window word on the left, on the right, and the
+# bigram it starts as a sentence bigram and as a window bigram.
+_SLOTS = 5
+
+
+# Rows up to this many tokens (nearly every news sentence) reuse their template: a few MB at most.
+_CACHED_TEMPLATE_TOKENS = 100
+
+
+def _feature_template(length: int, target_at: int) -> np.ndarray:
+    """Where a row's features are in its tokens' slots (token * _SLOTS + slot), in ``fast_features`` order.
+
+    Which features a row has depends only on its number of tokens and where its target is; what they are
+    comes from the slots.
+    """
+    if length <= _CACHED_TEMPLATE_TOKENS:
+        return _cached_feature_template(length, target_at)
+    return _build_feature_template(length, target_at)
+
+
+def _build_feature_template(length: int, target_at: int) -> np.ndarray:
+    at = np.arange(length, dtype=np.int32)
+    parts = [at * _SLOTS, at[:-1] * _SLOTS + 3]
+    if target_at >= 0:
+        lo, hi = max(0, target_at - WINDOW), min(length, target_at + WINDOW + 1)
+        parts += [at[lo:target_at] * _SLOTS + 1, at[target_at + 1 : hi] * _SLOTS + 2, at[lo : hi - 1] * _SLOTS + 4]
+    template = np.concatenate(parts)
+    template.flags.writeable = False  # a cached one is shared by every row of that shape
+    return template
+
+
+_cached_feature_template = lru_cache(maxsize=4096)(_build_feature_template)
 
 
 # ------------------------------------------------------------------ evaluation

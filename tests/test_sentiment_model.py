@@ -344,3 +344,57 @@ def test_the_batch_path_scores_like_the_training_featuriser_on_newsmtsc_dev(fast
         # One batch or one pair at a time: the very same numbers (each row's sums do not depend on the others).
         one = np.vstack([fast.predict_proba([s], [sp]) for s, sp in zip(sentences[:50], spans[:50])])
         assert np.array_equal(got[:50], one)
+
+
+def counted_row_by_row(model, sentences, spans) -> tuple[list[int], list[int], list[int]]:
+    """The reference for the batch's features: fast_vectorise's counting, a dict per row in first-seen order."""
+    rows, cols, counts = [], [], []
+    for row, (s, sp) in enumerate(zip(sentences, spans)):
+        count: dict[int, int] = {}
+        for feature in fast_features(s, sp):
+            col = model.vocab.get(feature)
+            if col is not None:
+                count[col] = count.get(col, 0) + 1
+        rows += [row] * len(count)
+        cols += count
+        counts += count.values()
+    return rows, cols, counts
+
+
+def batch_counts(model, sentences, spans) -> tuple[list[int], list[int], list[int]]:
+    return tuple(part.tolist() for part in model._feature_counts(sentences, spans))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(sentence_and_span(), max_size=12))
+def test_the_batch_finds_each_rows_features_counts_and_order_like_the_training_featuriser(fast, cases):
+    """The batch reads every feature from per-token tables (words, bigrams, window sides) through templates
+    of where a row's features sit; it must find exactly the vocabulary features of fast_features, with their
+    counts, in the order fast_vectorise meets them (the order of the sums)."""
+    sentences, spans = [s for s, _ in cases], [sp for _, sp in cases]
+    assert batch_counts(fast, sentences, spans) == counted_row_by_row(fast, sentences, spans)
+
+
+def test_repeated_words_bigrams_and_window_words_are_counted_once_each_in_first_seen_order(fast):
+    sentence = "The minister said the minister said that Oslo praised the minister, and the minister said no."
+    spans = [span_of(sentence, "Oslo"), None, (0, 3)]
+    got = batch_counts(fast, [sentence] * 3, spans)
+    assert got == counted_row_by_row(fast, [sentence] * 3, spans)
+    assert max(got[2]) >= 3  # "minister" and "the minister" come back, so some count is above one
+
+
+def test_the_batch_features_are_the_training_featurisers_on_newsmtsc_dev(fast):
+    for split in ("rw", "mt"):
+        sentences, spans, _ = load_newsmtsc(newsmtsc_file(split, "dev"))
+        assert batch_counts(fast, sentences, spans) == counted_row_by_row(fast, sentences, spans)
+
+
+def test_rows_too_long_for_the_template_cache_are_read_the_same_way(fast):
+    from analysis.sentiment_model import _CACHED_TEMPLATE_TOKENS
+
+    clause = "the minister praised the talks but critics blamed the corrupt deal, "
+    sentence = clause * (_CACHED_TEMPLATE_TOKENS // 5) + "said Mayor Ines Vidal on Friday, " + clause * 3
+    assert len(fast_tokens(sentence, None)[0]) > _CACHED_TEMPLATE_TOKENS
+    sentences = [sentence, sentence, "Short one praised Vidal."]
+    spans = [span_of(sentence, "Ines Vidal"), None, span_of(sentences[2], "Vidal")]
+    assert batch_counts(fast, sentences, spans) == counted_row_by_row(fast, sentences, spans)
