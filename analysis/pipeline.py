@@ -846,7 +846,7 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
 
 
 class _FramePieces:
-    """A frame built from rows as they come, a conformed piece every few thousand rows; the same frame as
+    """A frame built from rows as they come, one conformed piece per ``_ROWS`` rows: the same frame as
     ``schema.conform(pd.DataFrame(all rows))`` (conform works value by value), in row order."""
 
     _ROWS = 20_000
@@ -862,7 +862,7 @@ class _FramePieces:
             self._flush()
 
     def replace(self, article_ids: set[str], rows: list[dict]) -> None:
-        """The rows of these articles, for theirs so far (articles dated again)."""
+        """``rows`` in place of the rows these articles had so far (articles dated again)."""
         self._flush()
         self._pieces = [p[~p["article_id"].isin(list(article_ids))] for p in self._pieces]
         self.add(rows)
