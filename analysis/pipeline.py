@@ -751,8 +751,8 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
     cache, cache_problem = _load_cache(cache_path)
     if cache_problem is not None:
         outcomes.notes.append(cache_problem)
-    todo = [(i, as_raw(r), None) for i, (r, k) in enumerate(zip(raws, keys)) if k not in cache]
-    results: dict[int, tuple] = {}
+    todo, unreadable = _load_known([(i, r, None) for i, (r, k) in enumerate(zip(raws, keys)) if k not in cache])
+    results: dict[int, tuple] = {i: (source, None, None, reason) for i, source, reason in unreadable}
     # The statements frame is built piece by piece while the workers run (this process mostly waits on them
     # then), not all at once after the last article, when the workers would stand idle.
     pieces = _FramePieces(schema.STATEMENT_COLUMNS)
@@ -807,8 +807,9 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
             hit = cache.get(redo_keys[k])
             if hit is not None:
                 new_cache[redo_keys[k]] = redone[k] = hit
-        todo = [(k, as_raw(raws[art_index[k]]), _with_first_pass(ref, articles[k], art_rows[k], dating_of.get(k)))
-                for k, ref in redo if k not in redone]
+        # (an article whose file changed since it was listed keeps its first pass; the file is read next time)
+        todo, _ = _load_known([(k, raws[art_index[k]], _with_first_pass(ref, articles[k], art_rows[k], dating_of.get(k)))
+                               for k, ref in redo if k not in redone])
         for k, (_, art, rows, err) in _run_redo(runner, todo, workers):
             if err:  # keep the first-pass result of an article that fails only with the borrowed date
                 continue
@@ -881,6 +882,21 @@ class _FramePieces:
         return pd.concat(self._pieces, ignore_index=True)
 
 
+def _load_known(work: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """``work`` items ``(key, article, reference)`` with each ``KnownArticle`` read back from its file, and apart,
+    as ``(key, source, reason)``, those that cannot be: the file changed or went away since it was listed (a
+    scraper writing into the corpus during the build). Read here, not by a worker: a cluster's workers may not
+    see this machine's files."""
+    ready, unreadable = [], []
+    for key, article, ref in work:
+        try:
+            ready.append((key, as_raw(article), ref))
+        except (OSError, ValueError) as exc:
+            unreadable.append((key, article.source, f"the file changed while the build ran ({exc}); it is read "
+                                                   "again on the next build"))
+    return ready, unreadable
+
+
 def _records(frame: pd.DataFrame) -> list[dict]:
     """Frame rows as dicts with None for every missing value (NaN, NaT, NA), as the steps produce them."""
     names = list(frame.columns)
@@ -908,9 +924,10 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
     total, done = len(raws), len(raws) - len(new_idx)
     if progress:
         progress(done, total, "cached")
-    results: dict[int, tuple] = {}
+    todo, unreadable = _load_known([(i, raws[i], None) for i in new_idx])
+    results: dict[int, tuple] = {i: (source, None, None, reason) for i, source, reason in unreadable}
     # The new articles first: the last frames go on loading meanwhile.
-    for i, out in runner([(i, as_raw(raws[i]), None) for i in new_idx], workers):
+    for i, out in runner(todo, workers):
         results[i] = out
         done += 1
         if progress and (done % 25 == 0 or done == total):
@@ -977,8 +994,11 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
         tasks.append((aid, ref, rk))
     # Articles dated with a borrowed reference last time that no longer take one go back to their first pass.
     back = [aid for aid in state.redone if aid in keep_ids and aid not in redone and aid not in {t[0] for t in tasks}]
-    work = [(n, as_raw(raw_of[aid]), ref) for n, (aid, ref, _) in enumerate(tasks)]
-    work += [(len(tasks) + n, as_raw(raw_of[aid]), None) for n, aid in enumerate(back)]
+    work = [(n, raw_of[aid], ref) for n, (aid, ref, _) in enumerate(tasks)]
+    work += [(len(tasks) + n, raw_of[aid], None) for n, aid in enumerate(back)]
+    work, unreadable = _load_known(work)
+    if unreadable:
+        return None  # an old article's file changed since it was listed: build in full, which reports it
     replaced: dict[str, tuple[dict, list[dict]]] = {}
     for n, (_, art, rows, err) in _run_redo(runner, work, workers):
         aid = tasks[n][0] if n < len(tasks) else back[n - len(tasks)]

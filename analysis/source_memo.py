@@ -59,10 +59,13 @@ class KnownArticle:
     root: str
 
     def load(self) -> RawArticle:
+        """The article as the reader reads it now; ``ValueError`` when that is no longer what the build listed."""
         for item in read_file(Path(self.path), Path(self.root)):
             if isinstance(item, RawArticle) and item.source == self.source:
+                if content_digest(item) != self.digest:
+                    raise ValueError(f"{self.source} is no longer what was listed")
                 return item
-        raise FileNotFoundError(f"{self.source}: the article is no longer in {self.path}")
+        raise ValueError(f"{self.source} is no longer in {self.path}")
 
 
 def as_raw(article: RawArticle | KnownArticle) -> RawArticle:

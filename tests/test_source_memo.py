@@ -10,7 +10,7 @@ import pytest
 from analysis import pipeline, reader
 from analysis.document import RawArticle
 from analysis.pipeline import build_corpus
-from analysis.source_memo import KnownArticle
+from analysis.source_memo import KnownArticle, content_digest
 from tests.test_corpus_pass import DATED, UNDATED
 
 PEACE = """Baku and Yerevan meet in Vienna
@@ -182,6 +182,55 @@ def test_a_known_article_reads_back_as_the_reader_read_it(tmp_path):
           % GAS.replace("\n", "\\n").replace('"', '\\"'))
     write(folder / "sources.csv", "file,outlet\nsub/news.jsonl#2,Prut Daily\n")
     read = [a for a in reader.iter_sources([folder]) if isinstance(a, RawArticle)]
-    known = KnownArticle(read[1].source, "id", "digest", str(folder / "sub" / "news.jsonl"), str(folder))
+    known = KnownArticle(read[1].source, "id", content_digest(read[1]), str(folder / "sub" / "news.jsonl"), str(folder))
     assert known.load() == read[1]
     assert known.load().hints["outlet"].value == "Prut Daily"
+    stale = KnownArticle(read[1].source, "id", content_digest(read[0]), known.path, known.root)
+    with pytest.raises(ValueError, match="no longer what was listed"):
+        stale.load()
+
+
+def lose_the_caches_but_the_index(cache):
+    """The per-article results and the stored frames gone, the store's index (with what each file gave) kept."""
+    for part in [*cache.glob("articles-v*.pkl"), *cache.glob("frames-v*.arrow")]:
+        part.unlink()
+
+
+def test_with_the_results_lost_unchanged_files_are_read_back_for_their_text(tmp_path, files_read):
+    folder, cache = tmp_path / "c", tmp_path / "cache"
+    write(folder / "peace.txt", PEACE)
+    write(folder / "gas.txt", GAS)
+    build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    lose_the_caches_but_the_index(cache)
+    files_read.clear()
+    write(folder / "copy.txt", UNDATED)
+    again = build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    assert sorted(files_read) == ["copy.txt", "gas.txt", "peace.txt"]
+    same_as_fresh(again, [folder])
+
+
+def test_a_file_changed_between_listing_and_reading_is_reported_not_misread(tmp_path, monkeypatch):
+    """Replayed, then read back for its text, it no longer says what was listed (a scraper rewrote it during the
+    build): that article is reported, the others are built, and nothing is stored as if it had been read."""
+    from analysis import source_memo
+    folder, cache = tmp_path / "c", tmp_path / "cache"
+    write(folder / "peace.txt", PEACE)
+    write(folder / "gas.txt", GAS)
+    build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    lose_the_caches_but_the_index(cache)
+    real = source_memo.read_file
+
+    def rewritten_meanwhile(path, root):
+        for item in real(path, root):
+            if isinstance(item, RawArticle) and item.source == "gas.txt":
+                item = RawArticle(item.source, item.text.replace("blackmail", "pressure"), item.hints)
+            yield item
+
+    monkeypatch.setattr(source_memo, "read_file", rewritten_meanwhile)
+    write(folder / "copy.txt", UNDATED)
+    result = build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    status = {r.file: (r.status, r.reason) for r in result.report}
+    assert status["gas.txt"][0] == "skipped" and "changed while the build ran" in status["gas.txt"][1]
+    assert sorted(result.articles["source"]) == ["copy.txt", "peace.txt"]
+    monkeypatch.setattr(source_memo, "read_file", real)
+    same_as_fresh(build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast"), [folder])
