@@ -24,6 +24,8 @@ this module costs nothing to a build that never asks for the model.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import math
 import os
@@ -393,20 +395,60 @@ def _no_padding(tokenizer):
     return tokenizer
 
 
+# The lookup tables ``_index_vocabulary`` derives from the vocabulary, stored beside the model: deriving them took
+# a quarter of a worker's start-up (every process that extracts loads the model). Used only when made from the
+# very vocabulary of fast.json (its hash is stored with them); otherwise derived again.
+FAST_TABLES = "fast_tables.npz"
+_TABLES = ("word_cols", "pair_code", "pair_cols", "group_of")
+
+
 class _FastModel(SentimentModel):
     def __init__(self, path: Path):
-        meta = json.loads((path / "fast.json").read_text(encoding="utf-8"))
+        raw = (path / "fast.json").read_bytes()
+        meta = json.loads(raw.decode("utf-8"))
         super().__init__(meta["name"], "fast", path)
         self.meta = meta
-        self.vocab = {f: j for j, f in enumerate(meta["vocab"])}
-        self.ranges = group_ranges(meta["vocab"])
         with np.load(path / "fast.npz") as arrays:
             self.idf = arrays["idf"].astype(np.float32)
             self.coef = arrays["coef"].astype(np.float32)  # (n_features, 3)
             self.intercept = arrays["intercept"].astype(np.float32)
         # Side by side, one gather brings what a feature weighs (one memory line instead of two).
         self._idf_coef = np.column_stack([self.idf, self.coef])
-        self._index_vocabulary(meta["vocab"])
+        if not self._load_tables(path / FAST_TABLES, hashlib.sha256(raw).hexdigest()):
+            self.ranges = group_ranges(meta["vocab"])
+            self._index_vocabulary(meta["vocab"])
+
+    @functools.cached_property
+    def vocab(self) -> dict[str, int]:
+        """Feature -> column (the reference featuriser's view; scoring uses the tables)."""
+        return {f: j for j, f in enumerate(self.meta["vocab"])}
+
+    def _load_tables(self, file: Path, vocab_hash: str) -> bool:
+        try:
+            with np.load(file) as t:
+                if str(t["vocab_hash"]) != vocab_hash:
+                    return False
+                tokens = t["tokens"].tolist()
+                self.ranges = [tuple(r) for r in t["ranges"].tolist()]
+                tables = {name: t[name] for name in _TABLES}
+        except (OSError, KeyError, ValueError):
+            return False
+        self._token_id = dict(zip(tokens, range(len(tokens))))
+        self._unknown = len(tokens)
+        k = len(tokens) + 1
+        self._code_type = np.int32 if k * k < 2**31 else np.int64
+        self._word_cols, self._pair_code, self._pair_cols, self._group_of = (tables[name] for name in _TABLES)
+        return True
+
+    def write_tables(self, file: Path) -> None:
+        """Store the tables derived from this model's vocabulary (``train_sentiment`` does it after training; a
+        test checks that the shipped ones are those of the shipped vocabulary)."""
+        self.ranges = group_ranges(self.meta["vocab"])
+        self._index_vocabulary(self.meta["vocab"])
+        tokens = sorted(self._token_id, key=self._token_id.get)
+        np.savez(file, vocab_hash=hashlib.sha256((self.path / "fast.json").read_bytes()).hexdigest(),
+                 tokens=np.array(tokens, dtype=str), ranges=np.array(self.ranges, dtype=np.int64).reshape(-1, 2),
+                 **{name: getattr(self, "_" + name) for name in _TABLES})
 
     def _index_vocabulary(self, vocab: list[str]) -> None:
         """Number the features by token ids, so that scoring looks up each token once and builds no string.

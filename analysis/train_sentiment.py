@@ -116,7 +116,9 @@ def train_fast(out: Path, seed: int, min_df: int = 2) -> dict:
         "vocab": vocab_list,
     }
     (out / "fast.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    log(f"fast: chose C={C}; wrote {out / 'fast.npz'} and fast.json")
+    from .sentiment_model import FAST_TABLES, _FastModel
+    _FastModel(out).write_tables(out / FAST_TABLES)  # the lookup tables, so that loading need not derive them
+    log(f"fast: chose C={C}; wrote {out / 'fast.npz'}, fast.json and {FAST_TABLES}")
     return meta
 
 

@@ -398,3 +398,29 @@ def test_rows_too_long_for_the_template_cache_are_read_the_same_way(fast):
     sentences = [sentence, sentence, "Short one praised Vidal."]
     spans = [span_of(sentence, "Ines Vidal"), None, span_of(sentences[2], "Vidal")]
     assert batch_counts(fast, sentences, spans) == counted_row_by_row(fast, sentences, spans)
+
+
+def test_the_shipped_lookup_tables_are_those_of_the_shipped_vocabulary(tmp_path):
+    """The fast model loads its lookup tables from fast_tables.npz instead of deriving them at every start; they
+    must be exactly what the vocabulary of fast.json gives, and a model whose vocabulary they were not made
+    from derives its own."""
+    from analysis.sentiment_model import FAST_TABLES, _FastModel
+
+    shipped = _FastModel(DEFAULT_DIR)
+    fresh_dir = tmp_path / "model"
+    fresh_dir.mkdir()
+    for name in ("fast.json", "fast.npz"):
+        (fresh_dir / name).write_bytes((DEFAULT_DIR / name).read_bytes())
+    derived = _FastModel(fresh_dir)  # no tables beside it: derived from the vocabulary
+    assert shipped._token_id == derived._token_id and shipped.ranges == derived.ranges
+    for name in ("_word_cols", "_pair_code", "_pair_cols", "_group_of"):
+        a, b = getattr(shipped, name), getattr(derived, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b), name
+    assert shipped._code_type == derived._code_type and shipped._unknown == derived._unknown
+
+    (fresh_dir / FAST_TABLES).write_bytes((DEFAULT_DIR / FAST_TABLES).read_bytes())
+    meta = json.loads((fresh_dir / "fast.json").read_text(encoding="utf-8"))
+    meta["vocab"] = meta["vocab"][:-1]  # another vocabulary: the stored tables are not its own
+    (fresh_dir / "fast.json").write_text(json.dumps(meta), encoding="utf-8")
+    other = _FastModel(fresh_dir)
+    assert len(other._group_of) == len(meta["vocab"])
