@@ -686,7 +686,8 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
     cache_path = Path(cache_dir) if cache_dir is not None else None
     # Nothing changed since the last build with this cache (same files, sizes and times): its frames as they were.
     listing = _input_listing(paths)
-    manifest = _manifest(listing) if cache_path is not None else None
+    sidecars = sidecar_signature(listing) if cache_path is not None else {}
+    manifest = _manifest(listing, sidecars) if cache_path is not None else None
     if manifest is not None:
         manifest = f"{manifest}|sentiment={sentiment}"
     unchanged, frames_problem = _load_frames(cache_path, manifest) if manifest is not None else (None, None)
@@ -713,8 +714,7 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
                 loader = ThreadPoolExecutor(max_workers=1)
                 previous = (state, loader.submit(_read_frame_parts, cache_path, index))
                 loader.shutdown(wait=False)  # the thread finishes its one task; the rebuild waits on the future
-        memo = SourceMemo(getattr(state, "files", None), f"{PIPELINE_VERSION}|{code_fingerprint()}",
-                          sidecar_signature(listing))
+        memo = SourceMemo(getattr(state, "files", None), f"{PIPELINE_VERSION}|{code_fingerprint()}", sidecars)
     # Workers are started (and warm up while this process reads) when there may be many articles to process;
     # fewer run in this process, which keeps what it warmed up for the next build (a server adding a few
     # uploads to a large corpus then pays the warm-up once, not two workers' at every upload).
@@ -1125,7 +1125,7 @@ def _input_listing(paths: list[Path]) -> list[tuple[Path, str]]:
     return out
 
 
-def _manifest(listing: list[tuple[Path, str]]) -> str | None:
+def _manifest(listing: list[tuple[Path, str]], sidecars: dict) -> str | None:
     """Fingerprint of the inputs as the file system describes them (path, size, modification time), or None.
 
     Reading and hashing every article only to find nothing changed costs more than the 5 % of a full build a
@@ -1138,7 +1138,7 @@ def _manifest(listing: list[tuple[Path, str]]) -> str | None:
             h.update(f"\0{root}\0{rel}|{st.st_size}|{st.st_mtime_ns}".encode("utf-8", "surrogatepass"))
     except OSError:
         return None  # a file vanished while listing: build normally
-    h.update(repr(sidecar_signature(listing)).encode("utf-8", "surrogatepass"))  # the one beside a file given alone
+    h.update(repr(sidecars).encode("utf-8", "surrogatepass"))  # ``sidecar_signature``: the one beside a file given alone
     return h.hexdigest()
 
 

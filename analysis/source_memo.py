@@ -109,7 +109,6 @@ class SourceMemo:
         # path -> (size, mtime_ns, root, the items read or replayed)
         self._files: dict[str, tuple[int, int, str, list]] = {}
         self._identity: dict[int, tuple[str, str]] = {}  # id(RawArticle) -> (text id, digest)
-        self.replayed = 0
 
     @property
     def known_files(self) -> int:
@@ -134,7 +133,6 @@ class SourceMemo:
             return None
         items = [e if isinstance(e, FileReport) else KnownArticle(*e, key, root) for e in entries]
         self._files[key] = (size, mtime, root, items)
-        self.replayed += 1
         return items
 
     def _sidecars_unchanged(self, folder: str, root: str) -> bool:

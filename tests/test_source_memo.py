@@ -12,6 +12,7 @@ from analysis.document import RawArticle
 from analysis.pipeline import build_corpus
 from analysis.source_memo import KnownArticle, content_digest
 from tests.test_corpus_pass import DATED, UNDATED
+from tests.test_incremental import same_frames
 
 PEACE = """Baku and Yerevan meet in Vienna
 Published: 3 March 2024
@@ -25,11 +26,12 @@ Moldovan President Maia Sandu said the contract "ends a decade of blackmail".
 """
 
 
+def build(paths, cache=None):
+    return build_corpus(paths, cache_dir=cache, workers=1, sentiment="fast")
+
+
 def same_as_fresh(result, paths):
-    fresh = build_corpus(paths, workers=1, sentiment="fast")
-    pd.testing.assert_frame_equal(result.articles, fresh.articles)
-    pd.testing.assert_frame_equal(result.statements, fresh.statements)
-    assert [(r.file, r.status) for r in result.report if r.status != "rebuilt"] == [(r.file, r.status) for r in fresh.report]
+    same_frames(result, build(paths))
 
 
 @pytest.fixture()
@@ -53,10 +55,10 @@ def test_only_new_files_are_read(tmp_path, files_read):
     folder, cache = tmp_path / "c", tmp_path / "cache"
     write(folder / "peace.txt", PEACE)
     write(folder / "copy.txt", UNDATED)
-    build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    build([folder], cache)
     files_read.clear()
     write(folder / "gas.txt", GAS)
-    grown = build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    grown = build([folder], cache)
     assert files_read == ["gas.txt"]
     assert sorted(grown.articles["source"]) == ["copy.txt", "gas.txt", "peace.txt"]
     same_as_fresh(grown, [folder])
@@ -66,10 +68,10 @@ def test_an_edit_of_the_same_size_is_read_again(tmp_path, files_read):
     folder, cache = tmp_path / "c", tmp_path / "cache"
     write(folder / "peace.txt", PEACE)
     write(folder / "gas.txt", GAS)
-    build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    build([folder], cache)
     files_read.clear()
     write(folder / "gas.txt", GAS.replace("9 May", "8 May"), later_by_s=2)
-    edited = build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    edited = build([folder], cache)
     assert files_read == ["gas.txt"]
     assert edited.articles.set_index("source").loc["gas.txt", "published"].day == 8
     same_as_fresh(edited, [folder])
@@ -81,10 +83,10 @@ def test_an_old_copy_dated_by_a_new_telling_is_read_again_for_its_text(tmp_path,
     folder, cache = tmp_path / "c", tmp_path / "cache"
     write(folder / "copy.txt", UNDATED)
     write(folder / "peace.txt", PEACE)
-    build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    build([folder], cache)
     files_read.clear()
     write(folder / "monitor.txt", DATED)
-    dated = build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    dated = build([folder], cache)
     assert sorted(files_read) == ["copy.txt", "monitor.txt"]
     assert dated.articles.set_index("source").loc["copy.txt", "reference_evidence"].startswith("same quotation as monitor.txt")
     same_as_fresh(dated, [folder])
@@ -95,10 +97,10 @@ def test_a_changed_sidecar_reads_its_folder_again_and_only_it(tmp_path, files_re
     write(wire / "peace.txt", PEACE)
     write(wire / "sources.csv", "file,outlet\npeace.txt,Danube Wire\n")
     write(desk / "gas.txt", GAS)
-    build_corpus([wire, desk], cache_dir=cache, workers=1, sentiment="fast")
+    build([wire, desk], cache)
     files_read.clear()
     write(wire / "sources.csv", "file,outlet\npeace.txt,Alpine Post\n", later_by_s=2)
-    again = build_corpus([wire, desk], cache_dir=cache, workers=1, sentiment="fast")
+    again = build([wire, desk], cache)
     assert files_read == ["peace.txt"]
     assert again.articles.set_index("source").loc["peace.txt", "outlet"] == "Alpine Post"
     same_as_fresh(again, [wire, desk])
@@ -110,17 +112,17 @@ def test_a_changed_sidecar_reads_the_files_below_it_again(tmp_path, files_read):
     write(corpus / "wire" / "sources.csv", "file,outlet\npeace.txt,Danube Wire\n")
     write(corpus / "desk" / "gas.txt", GAS)
     write(corpus / "copy.txt", UNDATED)
-    build_corpus([corpus], cache_dir=cache, workers=1, sentiment="fast")
+    build([corpus], cache)
     files_read.clear()
     write(corpus / "wire" / "sources.csv", "file,outlet\npeace.txt,Alpine Post\n", later_by_s=2)
-    again = build_corpus([corpus], cache_dir=cache, workers=1, sentiment="fast")
+    again = build([corpus], cache)
     assert files_read == ["wire/peace.txt"]
     assert again.articles.set_index("source").loc["wire/peace.txt", "outlet"] == "Alpine Post"
     same_as_fresh(again, [corpus])
 
     files_read.clear()
     write(corpus / "sources.csv", "file,outlet\ndesk/gas.txt,Prut Daily\n")  # above every file
-    again = build_corpus([corpus], cache_dir=cache, workers=1, sentiment="fast")
+    again = build([corpus], cache)
     assert sorted(files_read) == ["copy.txt", "desk/gas.txt", "wire/peace.txt"]
     assert again.articles.set_index("source").loc["desk/gas.txt", "outlet"] == "Prut Daily"
     same_as_fresh(again, [corpus])
@@ -130,10 +132,10 @@ def test_a_file_given_alone_follows_the_sidecar_beside_it(tmp_path):
     folder, cache = tmp_path / "c", tmp_path / "cache"
     write(folder / "gas.txt", GAS)
     write(folder / "sources.csv", "file,outlet\ngas.txt,Prut Daily\n")
-    first = build_corpus([folder / "gas.txt"], cache_dir=cache, workers=1, sentiment="fast")
+    first = build([folder / "gas.txt"], cache)
     assert first.articles["outlet"].tolist() == ["Prut Daily"]
     write(folder / "sources.csv", "file,outlet\ngas.txt,Chisinau Times\n", later_by_s=2)
-    again = build_corpus([folder / "gas.txt"], cache_dir=cache, workers=1, sentiment="fast")
+    again = build([folder / "gas.txt"], cache)
     assert again.articles["outlet"].tolist() == ["Chisinau Times"]
 
 
@@ -142,10 +144,10 @@ def test_a_skipped_file_is_read_again(tmp_path, files_read):
     folder, cache = tmp_path / "c", tmp_path / "cache"
     write(folder / "peace.txt", PEACE)
     write(folder / "notes.csv", "title,author\nA note,Me\n")  # no text column: skipped
-    build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    build([folder], cache)
     files_read.clear()
     write(folder / "gas.txt", GAS)
-    again = build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    again = build([folder], cache)
     assert sorted(files_read) == ["gas.txt", "notes.csv"]
     assert {r.file: r.status for r in again.report}["notes.csv"] == "skipped"
 
@@ -155,10 +157,10 @@ def test_rows_of_an_unchanged_table_are_replayed(tmp_path, files_read):
     table = pd.DataFrame({"text": [PEACE, GAS], "outlet": ["Danube Wire", "Prut Daily"]})
     folder.mkdir()
     table.to_csv(folder / "news.csv", index=False)
-    build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    build([folder], cache)
     files_read.clear()
     write(folder / "copy.txt", UNDATED)
-    again = build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    again = build([folder], cache)
     assert files_read == ["copy.txt"]
     assert sorted(again.articles["source"]) == ["copy.txt", "news.csv#1", "news.csv#2"]
     same_as_fresh(again, [folder])
@@ -168,11 +170,11 @@ def test_other_extraction_code_reads_everything_again(tmp_path, files_read, monk
     folder, cache = tmp_path / "c", tmp_path / "cache"
     write(folder / "peace.txt", PEACE)
     write(folder / "gas.txt", GAS)
-    build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    build([folder], cache)
     files_read.clear()
     write(folder / "copy.txt", UNDATED)
     monkeypatch.setattr(pipeline, "code_fingerprint", lambda: "an edited step")
-    build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    build([folder], cache)
     assert sorted(files_read) == ["copy.txt", "gas.txt", "peace.txt"]
 
 
@@ -200,11 +202,11 @@ def test_with_the_results_lost_unchanged_files_are_read_back_for_their_text(tmp_
     folder, cache = tmp_path / "c", tmp_path / "cache"
     write(folder / "peace.txt", PEACE)
     write(folder / "gas.txt", GAS)
-    build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    build([folder], cache)
     lose_the_caches_but_the_index(cache)
     files_read.clear()
     write(folder / "copy.txt", UNDATED)
-    again = build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    again = build([folder], cache)
     assert sorted(files_read) == ["copy.txt", "gas.txt", "peace.txt"]
     same_as_fresh(again, [folder])
 
@@ -216,7 +218,7 @@ def test_a_file_changed_between_listing_and_reading_is_reported_not_misread(tmp_
     folder, cache = tmp_path / "c", tmp_path / "cache"
     write(folder / "peace.txt", PEACE)
     write(folder / "gas.txt", GAS)
-    build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    build([folder], cache)
     lose_the_caches_but_the_index(cache)
     real = source_memo.read_file
 
@@ -228,9 +230,9 @@ def test_a_file_changed_between_listing_and_reading_is_reported_not_misread(tmp_
 
     monkeypatch.setattr(source_memo, "read_file", rewritten_meanwhile)
     write(folder / "copy.txt", UNDATED)
-    result = build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    result = build([folder], cache)
     status = {r.file: (r.status, r.reason) for r in result.report}
     assert status["gas.txt"][0] == "skipped" and "changed while the build ran" in status["gas.txt"][1]
     assert sorted(result.articles["source"]) == ["copy.txt", "peace.txt"]
     monkeypatch.setattr(source_memo, "read_file", real)
-    same_as_fresh(build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast"), [folder])
+    same_as_fresh(build([folder], cache), [folder])

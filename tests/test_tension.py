@@ -210,22 +210,28 @@ def test_a_broken_pattern_is_reported_with_its_text(tmp_path):
         T.Lexicon(bad)
 
 
+def scan_every_pattern(norm: str, lex: T.Lexicon = T.LEXICON) -> list[tuple[int, int, int]]:
+    """The plain cue scan, no index at all: every pattern in file order at every word; (start, end, pattern)."""
+    hits, free = [], 0
+    for w in T._WORD_START.finditer(norm):
+        if w.start() < free:
+            continue
+        for i, pattern in enumerate(lex.patterns):
+            m = pattern.match(norm, w.start())
+            if m:
+                hits.append((m.start(), m.end(), i))
+                free = m.end()
+                break
+    return hits
+
+
 def test_the_first_letter_index_finds_what_trying_every_pattern_finds():
     lex = T.LEXICON
     texts = [json.loads(line)["text"] for line in OWN_STATEMENTS.read_text(encoding="utf-8").splitlines()]
     texts += ["Wouldn't they withdraw? Can't we rule out leaving NATO or freezing its membership?"]
     for text in texts:
         norm = T._normalise(text)
-        expected, free = [], 0
-        for w in T._WORD_START.finditer(norm):
-            if w.start() < free:
-                continue
-            for i, pattern in enumerate(lex.patterns):
-                m = pattern.match(norm, w.start())
-                if m:
-                    expected.append((m.start(), m.end(), i))
-                    free = m.end()
-                    break
+        expected = scan_every_pattern(norm, lex)
         got = [(h.start, h.end, h.entry) for h in T._scan(norm, lex)]
         assert got == [(a, b, lex.entries[i]) for a, b, i in expected], text
 

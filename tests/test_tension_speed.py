@@ -11,6 +11,7 @@ import re
 from hypothesis import given, settings, strategies as st
 
 from analysis import tension as T
+from tests.test_tension import scan_every_pattern
 
 LEX = T.LEXICON
 
@@ -49,20 +50,6 @@ def scan_every_word(norm: str) -> list[tuple[int, int, int]]:
                 break
     return hits
 
-
-def scan_every_pattern(norm: str) -> list[tuple[int, int, int]]:
-    """No index at all: every pattern in file order at every word."""
-    hits, free = [], 0
-    for w in T._WORD_START.finditer(norm):
-        if w.start() < free:
-            continue
-        for i, pattern in enumerate(LEX.patterns):
-            m = pattern.match(norm, w.start())
-            if m:
-                hits.append((m.start(), m.end(), i))
-                free = m.end()
-                break
-    return hits
 
 
 def scanned(norm: str) -> list[tuple[int, int, int]]:
