@@ -37,6 +37,7 @@ from itertools import product
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from . import regexes
 from .phrases import trie_pattern
 
 DATA_FILE = Path(__file__).parent / "data" / "actors.toml"
@@ -88,18 +89,18 @@ _APOS = "'’"
 _SMALL_WORDS = frozenset("of the for and to in on at a an de von der van la le du da al el bin ibn".split())
 _PREPOSITIONS = frozenset("of for to in on at with".split())
 
-_WORD = re.compile(r"\w+")
+_WORD = regexes.compile(r"\w+")
 # First words starting at most this many surfaces are scanned with them; the rest (a few dozen words, "Republic",
 # "Foreign", "ministry", which start most of the surfaces) get a pattern of their own. Measured: 8 keeps the scan
 # as fast as one regex of every surface at a fifth of its size.
 _SCANNED_WHOLE = 8
 
 _NAME_TOKEN = r"(?:[A-ZÀ-ÖØ-Þ\u0100-\u024F\u0400-\u042F][\w'’]*(?:-[\w'’]+)*|[A-Z]\.)"
-_FIRST_NAME_BEFORE = re.compile(rf"({_NAME_TOKEN}){_SP}\Z")
-_FIRST_NAME_GAP = re.compile(rf"{_NAME_TOKEN}{_SP}")
-_NON_SPACE = re.compile(r"\S+")
-_POSSESSIVE_END = re.compile(r"['’]s?$")
-_CAPITAL_NEXT = re.compile(rf"{_SP}[A-Z]")
+_FIRST_NAME_BEFORE = regexes.compile(rf"({_NAME_TOKEN}){_SP}\Z")
+_FIRST_NAME_GAP = regexes.compile(rf"{_NAME_TOKEN}{_SP}")
+_NON_SPACE = regexes.compile(r"\S+")
+_POSSESSIVE_END = regexes.compile(r"['’]s?$")
+_CAPITAL_NEXT = regexes.compile(rf"{_SP}[A-Z]")
 
 
 def _fold(s: str) -> str:
@@ -480,27 +481,27 @@ class ActorIndex:
                 in_scan.append(w)
             else:
                 in_scan.extend(ss)
-        self._scan_rx = re.compile(rf"(?<![\w'’#@])(?:{trie_pattern(in_scan, _char_rx)})(?!\w)")
+        self._scan_rx = regexes.compile(rf"(?<![\w'’#@])(?:{trie_pattern(in_scan, _char_rx)})(?!\w)")
         self._big_first_words = frozenset(big)
         self._group_match = _GroupPatterns(big)
-        mods = sorted({m for m in words.get("modifiers", [])}, key=len, reverse=True)
+        mods = sorted({m for m in words.get("modifiers", [])}, key=lambda m: (-len(m), m))  # one order in every process
         mod_alt = "|".join(re.escape(m).replace(r"\ ", _SP) for m in mods)
-        self._mod_words = re.compile(rf"(?i:{mod_alt})")
+        self._mod_words = regexes.compile(rf"(?i:{mod_alt})")
         # Between a qualifier and its role: "Armenia's former ", "Armenian opposition ".
-        self._qual_gap = re.compile(rf"(?:['’]s?)?{_SP}((?:(?i:{mod_alt})(?:-|{_SP}))*)")
+        self._qual_gap = regexes.compile(rf"(?:['’]s?)?{_SP}((?:(?i:{mod_alt})(?:-|{_SP}))*)")
         # Modifiers before a role or its qualifier: "former ", "then-".
-        self._mods_before = re.compile(rf"(?<![\w'’-])(?:(?i:{mod_alt})(?:-|{_SP}))+\Z")
+        self._mods_before = regexes.compile(rf"(?<![\w'’-])(?:(?i:{mod_alt})(?:-|{_SP}))+\Z")
         # After a role, before the qualifier it is "of": " of the ", " for ", " to ".
-        self._of_gap = re.compile(rf"{_SP}((?i:of|for|to|in|at)){_SP}(?:(?i:the){_SP})?")
+        self._of_gap = regexes.compile(rf"{_SP}((?i:of|for|to|in|at)){_SP}(?:(?i:the){_SP})?")
         # Between a title and the name it introduces: " ", ", ", " (PM) ".
-        self._name_sep = re.compile(rf"(?:{_SP}\([^()\n]{{1,15}}\))?,?{_SP}")
-        self._hon_sep = re.compile(rf"\.?{_SP}")
+        self._name_sep = regexes.compile(rf"(?:{_SP}\([^()\n]{{1,15}}\))?,?{_SP}")
+        self._hon_sep = regexes.compile(rf"\.?{_SP}")
         # Between a name and the role in apposition to it: ", the ", ", a ", ", ".
-        self._appos_gap = re.compile(rf",{_SP}(?:(?i:the|a|an){_SP})?\Z")
-        particles = "|".join(sorted(self._particles, key=len, reverse=True))
+        self._appos_gap = regexes.compile(rf",{_SP}(?:(?i:the|a|an){_SP})?\Z")
+        particles = "|".join(sorted(self._particles, key=lambda p: (-len(p), p)))
         name = rf"{_NAME_TOKEN}(?:{_SP}(?:(?:{particles}){_SP})*{_NAME_TOKEN}){{0,3}}"
-        self._name_rx = re.compile(name)
-        self._name_end_rx = re.compile(rf"(?<![\w'’-])(?:{name})\Z")
+        self._name_rx = regexes.compile(name)
+        self._name_end_rx = regexes.compile(rf"(?<![\w'’-])(?:{name})\Z")
 
     # ------------------------------------------------------------------ public look-ups
 
@@ -1064,7 +1065,7 @@ class _GroupPatterns(dict):
         self._groups = groups
 
     def __missing__(self, word: str):
-        match = re.compile(rf"(?:{trie_pattern(self._groups[word], _char_rx)})(?!\w)").match
+        match = regexes.compile(rf"(?:{trie_pattern(self._groups[word], _char_rx)})(?!\w)").match
         self[word] = match
         return match
 
@@ -1072,7 +1073,7 @@ class _GroupPatterns(dict):
 @lru_cache(maxsize=256)
 def _surname_regex(surnames: tuple[str, ...]) -> re.Pattern:
     alt = "|".join(re.escape(s) for s in sorted(surnames, key=len, reverse=True))
-    return re.compile(rf"(?<![\w'’-])(?:(?:Mr|Mrs|Ms|Dr)\.?{_SP})?({alt})(?!\w)")
+    return regexes.compile(rf"(?<![\w'’-])(?:(?:Mr|Mrs|Ms|Dr)\.?{_SP})?({alt})(?!\w)")
 
 
 @lru_cache(maxsize=1)

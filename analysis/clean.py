@@ -34,6 +34,8 @@ from pathlib import Path
 from analysis.document import Block, CleanDoc
 from analysis.phrases import trie_pattern
 
+from . import regexes
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 BODY, TITLE, CAPTION, BOILERPLATE, DUPLICATE, META = (
@@ -101,7 +103,7 @@ def lookup_outlet(name: str) -> OutletName | None:
     return _OUTLET_INDEX.get(outlet_key(name))
 
 
-_DOMAIN_RE = re.compile(
+_DOMAIN_RE = regexes.compile(
     r"^[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|am|az|ru|by|ge|ua|kz|info|news|de|fr|uk|co|io|tv|eu)$",
     re.I)
 
@@ -156,7 +158,7 @@ _MONTH = r"(?:%s)\.?" % _cased([
 _WEEKDAY = r"(?:%s)\.?" % _cased([
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun"])
-_MONTH_OR_DAY_RE = re.compile(rf"{_MONTH}|{_WEEKDAY}")
+_MONTH_OR_DAY_RE = regexes.compile(rf"{_MONTH}|{_WEEKDAY}")
 _TZ_NAMES = trie_pattern(k for k in TIMEZONE_OFFSETS if len(k) > 1)
 _TIME = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
 _TZ = rf"(?:\s*\(?(?:{_TZ_NAMES})(?:\s*[+-]\d{{1,2}}(?::?\d{{2}})?)?\)?|\s*[+-]\d{{2}}:?\d{{2}})?"
@@ -172,10 +174,10 @@ DATE_PATTERN = (
     rf"(?<![\w/.:-])(?:{_WEEKDAY},?\s+)?(?:{_TIME}{_TZ}\s*,?\s*)?{DATE_CORE}"
     rf"(?:(?:\s*,?\s*(?:at\s+)?|\s*[|/-]\s*){_TIME}{_TZ})?(?![\w/])"
 )
-DATE_RE = re.compile(DATE_PATTERN)
+DATE_RE = regexes.compile(DATE_PATTERN)
 # Dates without a year, clock times and "3 hours ago": enough to call a short
 # line "dated", never enough to date an article.
-_LOOSE_DATE_RE = re.compile(
+_LOOSE_DATE_RE = regexes.compile(
     rf"{DATE_PATTERN}|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}(?!\w)|(?<![\d:]){_TIME}(?![\d:])"
     r"|\b\d+\s*(?i:min|mins|minutes?|h|hrs?|hours?|days?|weeks?)\s+(?i:ago)\b|\b(?i:yesterday|today)\b,?\s+\d{1,2}:\d{2}"
 )
@@ -184,13 +186,13 @@ PUBLISHED_LABEL = (
     r"last\s+modified|modified|created|released|date|dated|time)(?:\s+(?i:on|at))?\s*:?"
 )
 _MAX_DATE_LABEL_WORDS = 4
-_LABEL_WORDS_RE = re.compile(rf"{PUBLISHED_LABEL}|(?i:\bon\b|\bat\b|\blocal time\b|\bGMT\b|\bUTC\b)")
+_LABEL_WORDS_RE = regexes.compile(rf"{PUBLISHED_LABEL}|(?i:\bon\b|\bat\b|\blocal time\b|\bGMT\b|\bUTC\b)")
 
 
 # Every date pattern needs a digit, every full date a four-digit year: a cheap
 # search for those proves most lines dateless before the slow patterns run.
-_DIGIT_RE = re.compile(r"\d")
-_FOUR_DIGITS_RE = re.compile(r"\d{4}")
+_DIGIT_RE = regexes.compile(r"\d")
+_FOUR_DIGITS_RE = regexes.compile(r"\d{4}")
 
 
 def has_date(s: str) -> bool:
@@ -220,25 +222,25 @@ _DASH = r"[-–—]+"
 # test is much cheaper.
 _DATELINE_PATTERNS = [
     # MOSCOW (Reuters) -   /   YEREVAN, Nov 14 (Reuters) -   /   MOSCOW. Nov 14 (Interfax) -
-    ("paren", re.compile(
+    ("paren", regexes.compile(
         rf"^(?P<city>{_CITY})(?P<date>[,.]\s*[^()\n]{{1,40}}?)?\s*"
         rf"\((?P<outlet>[^()\n]{{2,40}})\)\s*(?P<dash>{_DASH}|:)"), ("(",)),
     # MOSCOW, November 14. /TASS/.
-    ("slash", re.compile(
+    ("slash", regexes.compile(
         rf"^(?P<city>{_CITY})(?:[,.]\s*(?P<date>{_DAY_PART}))?\.?\s*/(?P<outlet>[A-Z][\w .\-]{{1,30}})/\.?"), ("/",)),
     # (Reuters) -
-    ("paren", re.compile(rf"^\((?P<outlet>[^()\n]{{2,40}})\)\s*(?P<dash>{_DASH})"), ("(",)),
+    ("paren", regexes.compile(rf"^\((?P<outlet>[^()\n]{{2,40}})\)\s*(?P<dash>{_DASH})"), ("(",)),
     # Jakarta, CNBC Indonesia –
-    ("comma", re.compile(
+    ("comma", regexes.compile(
         rf"^(?P<city>{_CITY}),\s*(?:(?P<date>{_DAY_PART}),\s*)?(?P<outlet>{_NAME})\s*(?P<dash>{_DASH})(?=\s|$)"),
      (",",)),
     # Baku, APA.   /   YEREVAN, NOVEMBER 14, ARMENPRESS.   /   BAKU, Azerbaijan, Nov. 14. Trend:
-    ("comma", re.compile(
+    ("comma", regexes.compile(
         rf"^(?P<city>{_CITY})(?:,\s*{_CAP_WORD})?(?:[,.]\s*(?P<date>{_DAY_PART}))?[,.]\s*"
         rf"(?P<outlet>{_NAME})(?P<dash>[.:])(?=\s|$)"), (",", ".")),
 ]
 # A dateline without an outlet, alone on its line: "YEREVAN, 14 November 2023 —".
-_PLAIN_DATELINE_RE = re.compile(
+_PLAIN_DATELINE_RE = regexes.compile(
     rf"^{_CITY}(?:,\s*{_CAP_WORD})?(?:[,.]\s*(?:{DATE_PATTERN}|{_DAY_PART}))?\s*(?:{_DASH})?$")
 
 
@@ -274,11 +276,11 @@ def find_dateline(s: str) -> Dateline | None:
 # Line rules
 # --------------------------------------------------------------------------
 
-_TERMINAL_RE = re.compile(r"[.!?…][\"'”’)\]»]*$")
-_STATEMENT_END_RE = re.compile(r"[.…][\"'”’)\]»]*$")
-_INNER_SENTENCE_BREAK_RE = re.compile(r"[.!?][\"'”’)\]»]*\s+[\"“‘(]?[A-Z]")
-_MID_SENTENCE_END_RE = re.compile(r"[a-z]{2,}[.!?]\s+\S")
-_ELLIPSIS_END_RE = re.compile(r"(?:\.\.\.|…)[\"'”’)\]»]*$")
+_TERMINAL_RE = regexes.compile(r"[.!?…][\"'”’)\]»]*$")
+_STATEMENT_END_RE = regexes.compile(r"[.…][\"'”’)\]»]*$")
+_INNER_SENTENCE_BREAK_RE = regexes.compile(r"[.!?][\"'”’)\]»]*\s+[\"“‘(]?[A-Z]")
+_MID_SENTENCE_END_RE = regexes.compile(r"[a-z]{2,}[.!?]\s+\S")
+_ELLIPSIS_END_RE = regexes.compile(r"(?:\.\.\.|…)[\"'”’)\]»]*$")
 _TRAILING_PUNCT = " \t:.|>»›-–—•·*"
 
 
@@ -299,30 +301,30 @@ def _compile_rules():
         for line in rule.get("lines", []):
             lines.setdefault(_line_key(line), reason)
         for p in rule.get("patterns", []):
-            patterns.append((re.compile(p, re.I), reason))
+            patterns.append((regexes.compile(p, re.I), reason))
         for p in rule.get("phrases", []):
             phrases.append((p.lower(), reason))
-    return lines, patterns, re.compile(trie_pattern(p for p, _ in phrases)), dict(phrases)
+    return lines, patterns, regexes.compile(trie_pattern(p for p, _ in phrases)), dict(phrases)
 
 
 _BP_LINES, _BP_PATTERNS, _BP_PHRASE_RE, _BP_PHRASE_REASON = _compile_rules()
 # Each phrase from its first space on ("share this post on" -> " this post on"):
 # a line holding none of these holds no phrase. The regex engine jumps from space
 # to space here, where the phrases themselves must be tried at every letter.
-_BP_PHRASE_TAIL_RE = re.compile(trie_pattern(p[p.index(" "):] if " " in p else p for p in _BP_PHRASE_REASON))
+_BP_PHRASE_TAIL_RE = regexes.compile(trie_pattern(p[p.index(" "):] if " " in p else p for p in _BP_PHRASE_REASON))
 _MAX_PHRASE_WORDS = int(_BOILERPLATE.get("max_phrase_words", 40))
 _RELATED_LABELS = frozenset(_line_key(x) for x in _BOILERPLATE.get("related_labels", []))
 _RELATED_PREFIXES = tuple(x.lower() for x in _BOILERPLATE.get("related_prefixes", []))
-_SUMMARY_RE = re.compile(
+_SUMMARY_RE = regexes.compile(
     r"^(?:%s)\s*[:\-–—]" % "|".join(re.escape(x) for x in _BOILERPLATE.get("summary_labels", [])), re.I)
 
 # A line that is only tags (and a script/style body): "<script>...</script>", "<div class=x>".
-_MARKUP_LINE_RE = re.compile(r"^(?:<(script|style|noscript)\b[^>]*>.*?</\1\s*>|</?[a-zA-Z][^<>]*>\s*)+$", re.S | re.I)
-_HASHTAG_LINE_RE = re.compile(r"^#[^\W_][\w-]*(?:[\s,]+#[^\W_][\w-]*)*$")
-_PAREN_INITIALS_RE = re.compile(r"^\(\s*([A-Za-z]{2,10})(?:\s*/\s*[A-Za-z]{2,6})+\s*\)$|^\(\s*([a-z]{2,4})\s*\)$")
-_COPYRIGHT_RE = re.compile(r"(?:\(c\)\s|copyright\b)", re.I)
-_FOOTER_WORDS_RE = re.compile(r"\b(?:19|20)\d{2}\b|rights|privacy|terms|reserved|cookie", re.I)
-_CAPTION_START_RE = re.compile(
+_MARKUP_LINE_RE = regexes.compile(r"^(?:<(script|style|noscript)\b[^>]*>.*?</\1\s*>|</?[a-zA-Z][^<>]*>\s*)+$", re.S | re.I)
+_HASHTAG_LINE_RE = regexes.compile(r"^#[^\W_][\w-]*(?:[\s,]+#[^\W_][\w-]*)*$")
+_PAREN_INITIALS_RE = regexes.compile(r"^\(\s*([A-Za-z]{2,10})(?:\s*/\s*[A-Za-z]{2,6})+\s*\)$|^\(\s*([a-z]{2,4})\s*\)$")
+_COPYRIGHT_RE = regexes.compile(r"(?:\(c\)\s|copyright\b)", re.I)
+_FOOTER_WORDS_RE = regexes.compile(r"\b(?:19|20)\d{2}\b|rights|privacy|terms|reserved|cookie", re.I)
+_CAPTION_START_RE = regexes.compile(
     r"^[(\[]?\s*(?:photos?|images?|pictures?|pictured|photograph|illustration|illustrative\s+(?:photo|image)|"
     r"file\s+photo|cover\s+photo|main\s+photo|featured\s+image|videos?|foto|caption|pic|photo\s+credit)"
     r"\s*(?:by\b|credit\b|courtesy\b)?\s*[:.|/\-–—(]", re.I)
@@ -331,33 +333,33 @@ _PHOTO_AGENCY_CREDITS = ["Getty Images", "Shutterstock", "AP Photo", "AFP Photo"
 # (credit pattern, strings of which its match contains one): most lines lack
 # them, and a search for them is much cheaper than the pattern's own search.
 _CAPTION_END_RES = [
-    (re.compile(r"(?:^|[.!?)\]]\s+|\s[-–—|/]\s*)(?i:photos?|images?|pictures?|photograph|credit|foto|pic)\s*"
+    (regexes.compile(r"(?:^|[.!?)\]]\s+|\s[-–—|/]\s*)(?i:photos?|images?|pictures?|photograph|credit|foto|pic)\s*"
                 r"(?i:by|credit|courtesy(?:\s+of)?)?\s*[:：]\s*[^.!?]{1,60}[.)]?$"), (":", "：")),
-    (re.compile(r"\((?i:via\s+)?(?:(?i:photo)\s*(?i:by|:)\s*)?[A-Z][A-Za-z.&\- ]{1,40}/[^()]{1,60}\)\.?$"), ("/",)),
-    (re.compile(r"\((?i:photos?|images?|pictures?)\s*(?i:by|:|credit:?)[^()]{1,80}\)\.?$"), ("(",)),
-    (re.compile(r"\b(?:%s)\b[^.]{0,60}\)?\.?$" % "|".join(_PHOTO_AGENCY_CREDITS)), _PHOTO_AGENCY_CREDITS),
-    (re.compile(r"\b(?:REUTERS|AFP|AP|EPA|TASS|SPUTNIK|ANADOLU|XINHUA|RIA NOVOSTI)\s*/\s*[A-Z][\w .'\-]{1,40}\)?\.?$"), ("/",)),
+    (regexes.compile(r"\((?i:via\s+)?(?:(?i:photo)\s*(?i:by|:)\s*)?[A-Z][A-Za-z.&\- ]{1,40}/[^()]{1,60}\)\.?$"), ("/",)),
+    (regexes.compile(r"\((?i:photos?|images?|pictures?)\s*(?i:by|:|credit:?)[^()]{1,80}\)\.?$"), ("(",)),
+    (regexes.compile(r"\b(?:%s)\b[^.]{0,60}\)?\.?$" % "|".join(_PHOTO_AGENCY_CREDITS)), _PHOTO_AGENCY_CREDITS),
+    (regexes.compile(r"\b(?:REUTERS|AFP|AP|EPA|TASS|SPUTNIK|ANADOLU|XINHUA|RIA NOVOSTI)\s*/\s*[A-Z][\w .'\-]{1,40}\)?\.?$"), ("/",)),
 ]
-_CAPTION_END_RES = [(p, re.compile(trie_pattern(needed))) for p, needed in _CAPTION_END_RES]
+_CAPTION_END_RES = [(p, regexes.compile(trie_pattern(needed))) for p, needed in _CAPTION_END_RES]
 _CREDIT_TAIL = 160
-_SOURCE_LINE_RE = re.compile(r"^(?i:source|sources|quelle|источник|fuente)\s*:\s*(?P<value>\S.{0,80})$")
+_SOURCE_LINE_RE = regexes.compile(r"^(?i:source|sources|quelle|источник|fuente)\s*:\s*(?P<value>\S.{0,80})$")
 # "(According to TASS, Reuters)", "(with inputs from PTI)": names the copy's origin.
-CREDIT_PAREN_RE = re.compile(
+CREDIT_PAREN_RE = regexes.compile(
     r"\(\s*(?i:according\s+to|sources?\s*:|via|with\s+(?:inputs?\s+|reporting\s+)?from|based\s+on|from)\s+"
     r"(?P<names>[^()]{2,80})\)")
-_WIRE_ONLY_STRIP_RE = re.compile(
+_WIRE_ONLY_STRIP_RE = regexes.compile(
     r"(?i:\bwith\b|\band\b|\bby\b|\bagencies\b|\bwires?\b|\bsources?\b)|[()\[\],;:&+/—–]|(?:^|\s)-(?=\s|$)")
-_BYLINE_RE = re.compile(
+_BYLINE_RE = regexes.compile(
     r"^(?i:by|written\s+by|author|authors|reporter|text|reporting\s+by|words\s+by)\s*:?\s+"
     r"[A-ZÀ-ÞĀ-Ž][\w'’.\-]+(?:\s+[A-ZÀ-ÞĀ-Ž][\w'’.\-]+){1,3}(?:\s*$|\s*[|,•·–—\-]|\s+(?:and|in|for)\b)")
 # "(Reporting by A; Editing by B)", "Jane Roe in Yerevan contributed to this report."
-_STAFF_CREDIT_RE = re.compile(
+_STAFF_CREDIT_RE = regexes.compile(
     r"[(\[]?\s*(?i:(?:additional\s+)?reporting|writing|editing|compiled|translated|produced|fact-checked)\s+by\b")
-_CONTRIBUTED_RE = re.compile(r"(?i:contributed\s+(?:reporting\s+)?to\s+this\s+(?:report|story|article))\W*$")
+_CONTRIBUTED_RE = regexes.compile(r"(?i:contributed\s+(?:reporting\s+)?to\s+this\s+(?:report|story|article))\W*$")
 _BREADCRUMB_ROOTS = frozenset({"home", "homepage", "main", "main page", "start", "news", "index"})
-_MENU_SPLIT_RE = re.compile(r"\s*(?:\||•|·|»|›|\s>\s|\s/\s)\s*")
-_TZ_NAME_RE = re.compile(rf"\b(?:{_TZ_NAMES})\b")
-_SEPARATORS_RE = re.compile(r"[\s|,•·/()\[\]:;.\-–—]+")
+_MENU_SPLIT_RE = regexes.compile(r"\s*(?:\||•|·|»|›|\s>\s|\s/\s)\s*")
+_TZ_NAME_RE = regexes.compile(rf"\b(?:{_TZ_NAMES})\b")
+_SEPARATORS_RE = regexes.compile(r"[\s|,•·/()\[\]:;.\-–—]+")
 
 
 def _is_timestamp_line(s: str) -> bool:
@@ -369,7 +371,7 @@ def _is_timestamp_line(s: str) -> bool:
     return _SEPARATORS_RE.sub("", rest) == ""
 
 
-_WIRE_NAMES_SPLIT_RE = re.compile(r",|\band\b|&")
+_WIRE_NAMES_SPLIT_RE = regexes.compile(r",|\band\b|&")
 
 
 def _is_wire_only_line(s: str) -> bool:
@@ -522,7 +524,7 @@ def _line_rules(s: str, words: int) -> tuple[str, str, bool, bool]:
 # Blocks
 # --------------------------------------------------------------------------
 
-_LINE_RE = re.compile(r"[^\n]+")
+_LINE_RE = regexes.compile(r"[^\n]+")
 
 
 def _line_spans(text: str) -> list[tuple[int, int, bool]]:
@@ -661,7 +663,7 @@ def _mark_dated_links(lines: list[_Line]) -> None:
             ln.kind, ln.reason = BOILERPLATE, REASON_DATED_LINK
 
 
-_NORM_SENTENCE_BREAK_RE = re.compile(r"[.!?][\"')\]]*\s+")
+_NORM_SENTENCE_BREAK_RE = regexes.compile(r"[.!?][\"')\]]*\s+")
 _PREFIX = 30
 
 

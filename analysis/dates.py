@@ -42,6 +42,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import regexes
+
 __all__ = [
     "DateMention",
     "find_date_mentions",
@@ -253,19 +255,19 @@ _ANCHOR_RUN = (
     rf"(?!\w))|{_alt(_SPEECH_VERBS)}\s+then)"
 )
 _DATE_BODY = rf"(?:{_FULL}|{_YEAR_ONLY}|{_RELATIVE}|{_WEEKDAY}|{_ANAPHORA})"
-_DATE_RE = re.compile(rf"(?<![\w.,/-]){_GATE}{_ANCHOR_RUN}{_DATE_BODY}", re.VERBOSE)
+_DATE_RE = regexes.compile(rf"(?<![\w.,/-]){_GATE}{_ANCHOR_RUN}{_DATE_BODY}", re.VERBOSE)
 # The engine tries a pattern that opens with a lookbehind at every position of the text; one that opens with a
 # character class skips to the next such character in C. So the search looks for the character the lookbehind
 # allows before a mention, with the lookaheads of _DATE_RE, and the mention itself is matched right after it.
-_BEFORE_DATE_RE = re.compile(rf"[^\w.,/-](?={_GATE}{_ANCHOR_RUN})")
-_DATE_BODY_RE = re.compile(_DATE_BODY, re.VERBOSE)
+_BEFORE_DATE_RE = regexes.compile(rf"[^\w.,/-](?={_GATE}{_ANCHOR_RUN})")
+_DATE_BODY_RE = regexes.compile(_DATE_BODY, re.VERBOSE)
 # A punctuation mark before white space, or a quotation mark or line break anywhere. Written to open with a
 # character class, so the search skips in C to the next candidate mark.
-_CLAUSE_END = re.compile(r"[.!?;:\"“”«»\n](?:\s|(?<=[\"“”«»\n]))")
-_FUTURE_BEFORE_RE = re.compile(rf"(?<![\w'’]){_alt(_FUTURE_BEFORE)}(?!\w)|['’]ll(?!\w)")
-_FUTURE_AFTER_RE = re.compile(rf"(?<![\w'’]){_alt(_FUTURE_AFTER)}(?!\w)|['’]ll(?!\w)")
-_SPEECH_RE = re.compile(rf"(?<!\w){_alt(_SPEECH_VERBS + _FUTURE_CANCEL)}(?!\w)")
-_SENTENCE_START = re.compile(r"^[\s\"“”'‘’(\[–—-]*$")
+_CLAUSE_END = regexes.compile(r"[.!?;:\"“”«»\n](?:\s|(?<=[\"“”«»\n]))")
+_FUTURE_BEFORE_RE = regexes.compile(rf"(?<![\w'’]){_alt(_FUTURE_BEFORE)}(?!\w)|['’]ll(?!\w)")
+_FUTURE_AFTER_RE = regexes.compile(rf"(?<![\w'’]){_alt(_FUTURE_AFTER)}(?!\w)|['’]ll(?!\w)")
+_SPEECH_RE = regexes.compile(rf"(?<!\w){_alt(_SPEECH_VERBS + _FUTURE_CANCEL)}(?!\w)")
+_SENTENCE_START = regexes.compile(r"^[\s\"“”'‘’(\[–—-]*$")
 
 _CONTEXT = 90  # characters looked at around a mention for future cues
 

@@ -62,6 +62,8 @@ from analysis.clean import (
 )
 from analysis.document import ArticleMeta, Block, CleanDoc, Found, Hint
 
+from . import regexes
+
 __all__ = ["extract_metadata", "parse_timestamp", "strip_site_suffix"]
 
 _TEXT = "text"
@@ -71,11 +73,11 @@ _OUTSIDE_SOURCES = ("sidecar", "column")  # win over anything in the text
 # Timestamps
 # --------------------------------------------------------------------------
 
-_ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_ISO_RE = regexes.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 # "GMT+4" means four hours east; dateutil reads it the POSIX way (west).
-_GMT_OFFSET_RE = re.compile(r"\b(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\b")
-_DOTTED_DATE_RE = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b")
-_ORDINAL_RE = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
+_GMT_OFFSET_RE = regexes.compile(r"\b(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\b")
+_DOTTED_DATE_RE = regexes.compile(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b")
+_ORDINAL_RE = regexes.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
 _DEFAULT_A = datetime(2000, 1, 1, 0, 0, 0)
 _DEFAULT_B = datetime(2001, 2, 2, 1, 1, 1)
 _TZINFOS = dict(TIMEZONE_OFFSETS)
@@ -188,12 +190,12 @@ class _Credit:
     names_outlet: bool = True  # could be a publisher (not a chart's data source)
 
 
-_NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
-_INITIALS_CREDIT_RE = re.compile(r"\(\s*(?P<names>[A-Za-z]{2,10})(?:\s*/\s*[A-Za-z]{2,6})+\s*\)")
-_PAREN_NAMES_END_RE = re.compile(r"\(\s*(?:(?i:with)\s+)?(?P<names>[A-Z][\w .,&/-]{1,60})\)\s*$")
-_DASH_NAME_END_RE = re.compile(r"[-–—]\s*(?:(?i:with)\s+)?(?P<names>[A-Z][\w .,&-]{1,40})\s*$")
-_SOURCE_VALUE_RE = re.compile(r"^(?i:source|sources|quelle|источник|fuente)\s*:\s*(?P<value>\S.*?)\s*$")
-_URL_HOST_RE = re.compile(r"^(?:https?://)?(?:www\.)?(?P<host>[^/\s]+)")
+_NAME_SPLIT_RE = regexes.compile(r"\s*(?:,|;|\band\b|&)\s*")
+_INITIALS_CREDIT_RE = regexes.compile(r"\(\s*(?P<names>[A-Za-z]{2,10})(?:\s*/\s*[A-Za-z]{2,6})+\s*\)")
+_PAREN_NAMES_END_RE = regexes.compile(r"\(\s*(?:(?i:with)\s+)?(?P<names>[A-Z][\w .,&/-]{1,60})\)\s*$")
+_DASH_NAME_END_RE = regexes.compile(r"[-–—]\s*(?:(?i:with)\s+)?(?P<names>[A-Z][\w .,&-]{1,40})\s*$")
+_SOURCE_VALUE_RE = regexes.compile(r"^(?i:source|sources|quelle|источник|fuente)\s*:\s*(?P<value>\S.*?)\s*$")
+_URL_HOST_RE = regexes.compile(r"^(?:https?://)?(?:www\.)?(?P<host>[^/\s]+)")
 
 
 def _names(raw: str, *, known_only: bool, outlet_like: bool = False) -> list[tuple[str, bool]]:
@@ -295,12 +297,12 @@ def _masthead(doc: CleanDoc) -> Found | None:
     return None
 
 
-_COPYRIGHT_HOLDER_RE = re.compile(
+_COPYRIGHT_HOLDER_RE = regexes.compile(
     r"(?:©|\((?i:c)\)|(?i:copyright))\s*(?:(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?\s*,?\s*)?"
     r"(?P<name>[A-Z][\w.&'’+ -]{1,40}?)\s*(?=[.,|©]\s|\s[-–—|]\s|\s+(?i:all\s+rights)|\s+(?:19|20)\d{2}|\.?$)")
 
 
-_HOLDER_BEFORE_SIGN_RE = re.compile(r"^(?P<name>[A-Z][\w.&'’+-]*(?:\s[A-Z][\w.&'’+-]*){0,3})\s*©")
+_HOLDER_BEFORE_SIGN_RE = regexes.compile(r"^(?P<name>[A-Z][\w.&'’+-]*(?:\s[A-Z][\w.&'’+-]*){0,3})\s*©")
 
 
 def _copyright_holder(doc: CleanDoc) -> Found | None:
@@ -374,8 +376,8 @@ def _syndicated(credits: list[_Credit], outlet: Found | None) -> Found | None:
 # Title
 # --------------------------------------------------------------------------
 
-_SITE_SUFFIX_RE = re.compile(r"^(?P<title>.+?)\s+(?:[-–—|]|::)\s+(?P<site>[^-–—|]{2,60})$")
-_MARKDOWN_HEADING_RE = re.compile(r"^#{1,6}\s+")
+_SITE_SUFFIX_RE = regexes.compile(r"^(?P<title>.+?)\s+(?:[-–—|]|::)\s+(?P<site>[^-–—|]{2,60})$")
+_MARKDOWN_HEADING_RE = regexes.compile(r"^#{1,6}\s+")
 
 
 def strip_site_suffix(title: str, outlet: str | None = None) -> str:
@@ -415,15 +417,15 @@ def _title(doc: CleanDoc, hints: dict[str, Hint], outlet: Found | None) -> Found
 
 _WEEKDAY_NAMES = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 # "Tuesday (9/4/2024)": evidence includes the weekday and brackets.
-_CANDIDATE_RE = re.compile(
+_CANDIDATE_RE = regexes.compile(
     rf"(?:(?P<label>{PUBLISHED_LABEL})\s*)?(?:{_WEEKDAY_NAMES}\s*\(\s*(?P<stamped>{DATE_PATTERN})\s*\)"
     rf"|(?P<date>{DATE_PATTERN}))")
-_UPDATE_LABEL_RE = re.compile(r"(?i:updated|last|modified)")
-_LEAD_STAMP_RE = re.compile(rf"(?P<stamp>{_WEEKDAY_NAMES}\s*\(\s*(?P<date>{DATE_PATTERN})\s*\))")
-_NUMERIC_DATE_RE = re.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})[/.]\d{4}(?![\d/.])")
+_UPDATE_LABEL_RE = regexes.compile(r"(?i:updated|last|modified)")
+_LEAD_STAMP_RE = regexes.compile(rf"(?P<stamp>{_WEEKDAY_NAMES}\s*\(\s*(?P<date>{DATE_PATTERN})\s*\))")
+_NUMERIC_DATE_RE = regexes.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})[/.]\d{4}(?![\d/.])")
 # What every match of _NUMERIC_DATE_RE contains; a pattern starting with a digit
 # is scanned fast, one starting with a lookbehind is tried at every position.
-_NUMERIC_DATE_CORE_RE = re.compile(r"\d[/.]\d{1,2}[/.]\d{4}")
+_NUMERIC_DATE_CORE_RE = regexes.compile(r"\d[/.]\d{1,2}[/.]\d{4}")
 _DATED_META_REASONS = (REASON_TIMESTAMP, REASON_BYLINE, REASON_DATELINE)
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Iterator
 
-_WORD = re.compile(r"\w+")
+from . import regexes
+
+_WORD = regexes.compile(r"\w+")
 
 
 class PhraseMatch:
@@ -87,7 +89,7 @@ class PhraseMatcher:
         self._multi: dict[str, re.Pattern] = {}
         for first, ps in multi.items():
             alts = [re.escape(p).replace(r"\ ", r"\s+") for p in sorted(ps, key=len, reverse=True)]
-            self._multi[first] = re.compile(rf"(?:{'|'.join(alts)})\b", re.IGNORECASE)
+            self._multi[first] = regexes.compile(rf"(?:{'|'.join(alts)})\b", re.IGNORECASE)
         self._scanner = _StartScanner((self,))
 
     def finditer(self, text: str, lowered: str | None = None) -> Iterator[PhraseMatch]:
@@ -153,7 +155,7 @@ class _StartScanner:
                 follows[w] = rf"(?=(?i:\s+{trie_pattern(tails, _space_as_white_space)}))"
         # Every start word as a whole token of the lowered text, factored as a trie so the scan stays one C-level
         # pass however many words there are (a flat alternation of a few hundred words is several times slower).
-        self._start_rx = re.compile(rf"(?<!\w)(?:{_trie(owners, follows)})(?!\w)" if owners else "(?!)")
+        self._start_rx = regexes.compile(rf"(?<!\w)(?:{_trie(owners, follows)})(?!\w)" if owners else "(?!)")
         # What _match_at does for a word, spelled out per word for the scan loop: per matcher that it starts a phrase
         # of, (matcher's index, its phrases' pattern or None, whether the word alone is a phrase).
         self._plans = {w: tuple((k, matchers[k]._multi[w].match if w in matchers[k]._multi else None,
@@ -197,6 +199,12 @@ def trie_pattern(strings: Iterable[str], char: Callable[[str], str] = re.escape)
     position at its first character). Strings matching at one position are prefixes of each other and the tree
     offers them longest first (greedy optional tails), so it matches the same, alone or inside a larger pattern.
     ``char`` writes one character (the actor index lets a space match any run of white space, for example)."""
+    strings = sorted(set(strings))  # the tree is the same in any order; sorted, its digest is too
+    return regexes.memo("trie_pattern", [getattr(char, "__qualname__", repr(char)), *strings],
+                        lambda: _trie_pattern(strings, char), code=[__name__, getattr(char, "__module__", "") or ""])
+
+
+def _trie_pattern(strings: list[str], char: Callable[[str], str]) -> str:
     tree: dict = {}
     for s in strings:
         node = tree

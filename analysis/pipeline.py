@@ -15,6 +15,7 @@ import dataclasses
 import gc
 import hashlib
 import json
+import multiprocessing.util
 import os
 import re
 import threading
@@ -29,7 +30,7 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from . import schema
+from . import regexes, schema
 from .document import FileReport, RawArticle
 from .scoring import SCORE_COLUMNS, sentiment_mode, set_sentiment_mode
 from .source_memo import SourceMemo, as_raw, content_digest, content_hash, sidecar_signature, text_id
@@ -312,7 +313,7 @@ def _process_one(args: tuple):
 # ----------------------------------------------------------------------------------------------------------
 # Corpus pass
 
-_TOKEN_RE = re.compile(r"[a-z0-9]+")
+_TOKEN_RE = regexes.compile(r"[a-z0-9]+")
 _STOP = frozenset("a an the of to in on at and or but is are was were be been it its this that i we you he she they".split())
 
 
@@ -530,7 +531,7 @@ def _write_cache_file(cache_dir: Path, entries: dict, replacing: list[Path] | No
     return None
 
 
-_ROW_SOURCE_RE = re.compile(r"^(?P<file>.+)#(?P<row>\d+)$")
+_ROW_SOURCE_RE = regexes.compile(r"^(?P<file>.+)#(?P<row>\d+)$")
 _LISTED = 5  # how many rows a folded reason spells out
 
 
@@ -639,9 +640,12 @@ def build_corpus(paths: Iterable[str | os.PathLike] | str | os.PathLike | None =
     ``todo`` and yields ``(i, result)`` in any order; the default is a local process pool,
     ``analysis.distributed`` passes a Dask cluster.
     """
-    with _fewer_full_collections(), _LocalRunner() as local:
-        return _build_corpus(paths, cache_dir=cache_dir, workers=workers, progress=progress, runner=runner or local,
-                             sentiment=sentiment, warm=local.warm if runner is None else None)
+    try:
+        with _fewer_full_collections(), _LocalRunner() as local:
+            return _build_corpus(paths, cache_dir=cache_dir, workers=workers, progress=progress, runner=runner or local,
+                                 sentiment=sentiment, warm=local.warm if runner is None else None)
+    finally:
+        regexes.save()  # the patterns this process compiled, for the next one (see analysis/regexes.py)
 
 
 # The garbage collector's thresholds while building: (young objects, young collections per middle one, middle
@@ -1302,6 +1306,9 @@ _FEW_ARTICLES = 40
 
 def _warm_worker() -> None:
     gc.set_threshold(*_BUILD_GC_THRESHOLDS)  # a worker process only builds
+    # The patterns a worker compiled, kept for the next build as the worker exits (workers that were killed save
+    # nothing: the next build compiles them again).
+    multiprocessing.util.Finalize(None, regexes.save, exitpriority=10)
     try:
         from .actors import ActorIndex
         from . import clean, dates, metadata, scoring, segment, speakers, statement_dates, tension  # noqa: F401

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from . import regexes
+
 DATA = Path(__file__).parent / "data"
 
 
@@ -50,7 +52,7 @@ def _can_close(text: str, i: int) -> bool:
     return not prev.isspace() and (nxt in _CLOSERS_AFTER or i + 1 >= len(text) or not nxt.isalnum())
 
 
-_DOUBLE_MARKS_RE = re.compile("[" + re.escape("".join(sorted(set(_DOUBLE_OPEN) | set(_DOUBLE_OPEN.values()) | {'"', "”", "“"}))) + "]")
+_DOUBLE_MARKS_RE = regexes.compile("[" + re.escape("".join(sorted(set(_DOUBLE_OPEN) | set(_DOUBLE_OPEN.values()) | {'"', "”", "“"}))) + "]")
 
 
 def _find_double(text: str, lo: int, hi: int) -> list[QuoteSpan]:
@@ -92,12 +94,12 @@ def _trim_end(text: str, lo: int, hi: int) -> int:
     return hi
 
 
-_SINGLE_OPEN_RE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–:;]))[‘'](?=[A-Za-z0-9À-ɏЀ-ӿ])")
+_SINGLE_OPEN_RE = regexes.compile(r"(?:(?<=^)|(?<=[\s(\[—–:;]))[‘'](?=[A-Za-z0-9À-ɏЀ-ӿ])")
 # The same opening mark found in two steps: the regex engine scans fast for a
 # pattern that starts with a character class, but tries a lookbehind at every
 # position. A text without single marks (most paragraphs) is then one fast scan.
-_SINGLE_MARK_RE = re.compile(r"[‘'](?=[A-Za-z0-9À-ɏЀ-ӿ])")
-_BEFORE_SINGLE_OPEN_RE = re.compile(r"[\s(\[—–:;]")
+_SINGLE_MARK_RE = regexes.compile(r"[‘'](?=[A-Za-z0-9À-ɏЀ-ӿ])")
+_BEFORE_SINGLE_OPEN_RE = regexes.compile(r"[\s(\[—–:;]")
 
 
 def _next_single_open(text: str, pos: int, hi: int) -> int:
@@ -168,10 +170,10 @@ def _speech_data() -> dict:
 def _designator_re() -> re.Pattern:
     words = _speech_data()["scare_quote"]["designators"]
     alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?:\b(?:{alt}))\s*[,:]?\s*$", re.IGNORECASE)
+    return regexes.compile(rf"(?:\b(?:{alt}))\s*[,:]?\s*$", re.IGNORECASE)
 
 
-_WORD_RE = re.compile(r"[\w’'-]+", re.UNICODE)
+_WORD_RE = regexes.compile(r"[\w’'-]+", re.UNICODE)
 _LOWER_FUNCTION = {"of", "the", "and", "for", "on", "in", "de", "la", "des", "du", "a", "an", "to", "at"}
 
 

@@ -42,6 +42,8 @@ from pathlib import Path
 
 from analysis.document import FileReport, Hint, RawArticle
 
+from . import regexes
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # A table holds many articles: it may be as large as an upload (server.maxUploadSize) and more, up to this.
 MAX_TABLE_BYTES = 200 * 1024 * 1024
@@ -141,7 +143,7 @@ _BOMS = (
 _ALLOWED_CONTROLS = frozenset("\n\r\t\f\v")
 # Unicode category Cc is exactly U+0000-U+001F and U+007F-U+009F; a regex counts them far faster than asking
 # unicodedata about every character (which was most of the time of reading an unchanged corpus).
-_DISALLOWED_CONTROLS_RE = re.compile("[" + "".join(
+_DISALLOWED_CONTROLS_RE = regexes.compile("[" + "".join(
     re.escape(chr(c)) for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in _ALLOWED_CONTROLS) + "]")
 
 
@@ -185,7 +187,7 @@ def _decode_declared(data: bytes, declared: str | None) -> str | None:
         return None
 
 
-_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_CHARSET_RE = regexes.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -407,8 +409,8 @@ def _has_article_text(text: str) -> bool:
     return sum(len(text[b.start:b.end].split()) for b in doc.body()) >= _MIN_ARTICLE_WORDS
 
 
-_META_TAG_RE = re.compile(r"<meta\b[^>]*>", re.I)
-_TITLE_TAG_RE = re.compile(r"<title\b[^>]*>.*?</title>", re.I | re.S)
+_META_TAG_RE = regexes.compile(r"<meta\b[^>]*>", re.I)
+_TITLE_TAG_RE = regexes.compile(r"<title\b[^>]*>.*?</title>", re.I | re.S)
 
 
 def _html_evidence(html: str, value: str, what: str) -> str:
@@ -425,12 +427,12 @@ def _html_evidence(html: str, value: str, what: str) -> str:
 
 
 _DATE_SOURCES = [
-    re.compile(r"<meta\b[^>]*(?:published|pubdate|datePublished|dc\.date|article:published_time)[^>]*>", re.I),
-    re.compile(r"\"datePublished\"\s*:\s*\"[^\"]+\"", re.I),
-    re.compile(r"<time\b[^>]*datetime\s*=\s*[\"'][^\"']+[\"'][^>]*>", re.I),
-    re.compile(r"<meta\b[^>]*>", re.I),
+    regexes.compile(r"<meta\b[^>]*(?:published|pubdate|datePublished|dc\.date|article:published_time)[^>]*>", re.I),
+    regexes.compile(r"\"datePublished\"\s*:\s*\"[^\"]+\"", re.I),
+    regexes.compile(r"<time\b[^>]*datetime\s*=\s*[\"'][^\"']+[\"'][^>]*>", re.I),
+    regexes.compile(r"<meta\b[^>]*>", re.I),
 ]
-_ISO_VALUE_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+_ISO_VALUE_RE = regexes.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
 def _html_date(html: str, date: str) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import nupunkt
 
+from . import regexes
 from .document import CleanDoc
 from .quotes import QuoteSpan, find_quotes
 
@@ -26,8 +27,8 @@ class Unit:
     continues_quote: bool = False  # starts with the continuation of the previous paragraph's open quote
 
 
-_SPACE_RE = re.compile(r"\s+")
-_PROSE_WORD_RE = re.compile(r"(?<![/\w])[a-z][a-z’'-]+(?![/\w])")
+_SPACE_RE = regexes.compile(r"\s+")
+_PROSE_WORD_RE = regexes.compile(r"(?<![/\w])[a-z][a-z’'-]+(?![/\w])")
 
 
 def _has_prose(s: str) -> bool:
@@ -37,7 +38,7 @@ def _has_prose(s: str) -> bool:
 
 
 # nupunkt breaks only after ".", "?", "!" or "…" with more text behind it.
-_BREAK_CHAR_RE = re.compile(r"[.?!…]")
+_BREAK_CHAR_RE = regexes.compile(r"[.?!…]")
 
 
 def _sent_tokenize(chunk: str) -> list[str]:
@@ -60,7 +61,7 @@ def split_sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
             continue
         i = chunk.find(s, pos)
         if i < 0:  # nupunkt normalised whitespace; fall back to a whitespace-tolerant search
-            m = re.compile(r"\s+".join(re.escape(w) for w in s.split())).search(chunk, pos)
+            m = regexes.compile(r"\s+".join(re.escape(w) for w in s.split())).search(chunk, pos)
             if not m:
                 continue
             i, j = m.start(), m.end()

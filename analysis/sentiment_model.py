@@ -37,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import regexes
+
 DEFAULT_DIR = Path(__file__).resolve().parent / "data" / "sentiment_model"
 NEWSMTSC_DIR = Path(__file__).resolve().parent / "data" / "newsmtsc"
 
@@ -93,7 +95,7 @@ def macro_f1(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = 3) -> floa
 
 # ------------------------------------------------------------- fast featuriser
 
-_TOKEN_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[!?]")
+_TOKEN_RE = regexes.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[!?]")
 WINDOW = 10
 FEATURE_GROUPS = ("s", "w")  # whole sentence, window around the target
 

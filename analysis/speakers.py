@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from . import regexes
 from .phrases import PhraseMatcher, PhraseMatchers
 from .quotes import is_statement_quote
 from .segment import Unit
@@ -94,7 +95,7 @@ def _unit_phrases() -> PhraseMatchers:
 # match starts with a letter (a letter, even ignoring case, only matches a word character).
 _WORDS_ALT = r"[^\W\d_][\w ]*"
 _WORDS_GROUP = rf"\(\?:{_WORDS_ALT}(?:\|{_WORDS_ALT})*\)"
-_LITERAL_WORDS_RE = re.compile(rf"(?:{_WORDS_GROUP}|[^\W\d_])(?:{_WORDS_GROUP}|[\w ])*")
+_LITERAL_WORDS_RE = regexes.compile(rf"(?:{_WORDS_GROUP}|[^\W\d_])(?:{_WORDS_GROUP}|[\w ])*")
 
 
 @lru_cache(maxsize=1)
@@ -105,30 +106,30 @@ def passive_attribution_re() -> re.Pattern:
     # one, retrying every pattern after each. When every pattern is literal words no match can start on a non-word
     # character, so no retry can succeed: the spaces are taken for good (\W*+).
     leading = r"\W*+" if all(_LITERAL_WORDS_RE.fullmatch(p) for p in patterns) else r"\W*"
-    return re.compile(rf"^{leading}(?:{alt})\b", re.IGNORECASE)
+    return regexes.compile(rf"^{leading}(?:{alt})\b", re.IGNORECASE)
 
 
-_OBJECT_BEFORE_RE = re.compile(
+_OBJECT_BEFORE_RE = regexes.compile(
     r"\b(?:by|with|to|of|from|for|about|against|near|between|among|on|at|toward|towards|into|than|like|and|or|met|meet|meets|meeting)\s+"
     r"(?:(?:the|then|former|then-\w+|[A-Z][\w-]*)[\s-]+){0,4}$")
-_RELATIVE_RE = re.compile(r",\s*(?:which|who)\s+(?:(?:has|have|had|also|then|later|repeatedly|previously|again|\w+ly)\s+){0,3}$", re.IGNORECASE)
-_BY_AFTER_RE = re.compile(r"\s+by\b")
-_BY_RE = re.compile(r"\s+by\s+")
-_SPACES_RE = re.compile(r"\s+")
-_COMPLEMENT_RE = re.compile(r"\s*(?:that|whether|for|on|,|:|\s*$)")
-_COLON_END_RE = re.compile(r":\s*$")
-_PLACE_LEAD_RE = re.compile(r"[\s,;:\"“”'‘’(—–-]*(?:the\s+|The\s+)?")
-_PLACE_GAP_RE = re.compile(r"[\s\w'’-]{0,30}")
-_BROKEN_QUOTE_END_RE = re.compile(r"[,.!?…]\s*$")
-_DESIGNATOR_END_RE = re.compile(r"\b(?:so-called|known as|dubbed)\s*$")
-_INVERTED_GAP_RE = re.compile(r"[\s,]*(?:[A-Za-z.'’-]+\s+){0,6}")
-_CLAUSE_END_RE = re.compile(r"[.;:]")
-_PREPOSITION_RE = re.compile(r"\b(?:that|to|with|about|of|for|by|on|at)\b")
-_BY_ALONE_RE = re.compile(r"\s*by\s*")
-_OBJECT_PRONOUN_RE = re.compile(r"\s*(him|her|them)\b")
-_SUBJ_PRONOUN_RE = re.compile(r"\b(he|she|they)\b", re.IGNORECASE)
-_PASSIVE_AUX_RE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
-_GENERIC_ROLE_RE = re.compile(
+_RELATIVE_RE = regexes.compile(r",\s*(?:which|who)\s+(?:(?:has|have|had|also|then|later|repeatedly|previously|again|\w+ly)\s+){0,3}$", re.IGNORECASE)
+_BY_AFTER_RE = regexes.compile(r"\s+by\b")
+_BY_RE = regexes.compile(r"\s+by\s+")
+_SPACES_RE = regexes.compile(r"\s+")
+_COMPLEMENT_RE = regexes.compile(r"\s*(?:that|whether|for|on|,|:|\s*$)")
+_COLON_END_RE = regexes.compile(r":\s*$")
+_PLACE_LEAD_RE = regexes.compile(r"[\s,;:\"“”'‘’(—–-]*(?:the\s+|The\s+)?")
+_PLACE_GAP_RE = regexes.compile(r"[\s\w'’-]{0,30}")
+_BROKEN_QUOTE_END_RE = regexes.compile(r"[,.!?…]\s*$")
+_DESIGNATOR_END_RE = regexes.compile(r"\b(?:so-called|known as|dubbed)\s*$")
+_INVERTED_GAP_RE = regexes.compile(r"[\s,]*(?:[A-Za-z.'’-]+\s+){0,6}")
+_CLAUSE_END_RE = regexes.compile(r"[.;:]")
+_PREPOSITION_RE = regexes.compile(r"\b(?:that|to|with|about|of|for|by|on|at)\b")
+_BY_ALONE_RE = regexes.compile(r"\s*by\s*")
+_OBJECT_PRONOUN_RE = regexes.compile(r"\s*(him|her|them)\b")
+_SUBJ_PRONOUN_RE = regexes.compile(r"\b(he|she|they)\b", re.IGNORECASE)
+_PASSIVE_AUX_RE = regexes.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_GENERIC_ROLE_RE = regexes.compile(
     r"\b(?:the|his|her|its)\s+((?:[A-Z][a-z]+(?:n|ian|ish|ese|i)?\s+)?(?:deputy\s+|vice\s+|former\s+)?"
     r"(?:prime\s+minister(?![\'’]s\b)|president(?![\'’]s\b)|foreign\s+minister|defen[cs]e\s+minister|minister|head\s+of\s+(?:government|state)|"
     r"spokes(?:man|woman|person)|press\s+secretary|secretary|leader|premier|ambassador|chancellor|speaker|envoy|diplomat|official|"
@@ -158,7 +159,7 @@ def _plural_nouns() -> frozenset[str]:
                       "tweets", "signals", "proposals", "writes", "charges", "assessments"})
 
 
-_NOUN_MODIFIER_RE = re.compile(
+_NOUN_MODIFIER_RE = regexes.compile(
     r"(?:\b(?:the|these|those|its|their|his|her|our|your|my|member|other|new|many|numerous|several|some|any|no|all|both|"
     r"such|recent|latest|earlier|previous|official|public|media|press|two|three|four|five|six|seven|eight|nine|ten|"
     r"\d+|united|baltic|arab|gulf|nuclear|neighbou?ring|\w+ian|\w+ese|\w+ish)|['’]s)\s+$", re.IGNORECASE)

@@ -17,9 +17,10 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from . import regexes
 from .dates import resolve_date_mention
 
-_THAT_RE = re.compile(r"\b(?:that|whether|if)\b|[:“\"«]")
+_THAT_RE = regexes.compile(r"\b(?:that|whether|if)\b|[:“\"«]")
 
 
 class StatementFrame(NamedTuple):

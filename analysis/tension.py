@@ -27,6 +27,8 @@ from typing import Callable
 
 import numpy as np
 
+from . import regexes
+
 try:  # internal regex parser, used only to index patterns by their first letters
     from re import _constants as _C
     from re import _parser
@@ -79,7 +81,7 @@ class Lexicon:
         def add(pattern: str, entry: _Entry) -> None:
             body = expand(pattern)
             try:
-                re.compile(body)
+                regexes.compile(body)
             except re.error as exc:
                 raise ValueError(f"{path}: bad pattern {pattern!r}: {exc}") from None
             alternatives.append(body)
@@ -105,7 +107,7 @@ class Lexicon:
         # Each word tries only the patterns that can start with its first letters, in
         # file order (the precedence rules of cues.toml): ~170 patterns tried at every
         # word made scoring three times slower than TextBlob.
-        self.patterns = [re.compile(f"(?:{body})(?![\\w])", re.IGNORECASE) for body in alternatives]
+        self.patterns = [regexes.compile(f"(?:{body})(?![\\w])", re.IGNORECASE) for body in alternatives]
         self._index = _PrefixIndex(self.patterns, alternatives, _PREFIX_LEN)
         self.prefix_table = self._index.table
         # Most tries at three letters fail ("the", "not", "has" start many patterns but few matches):
@@ -114,12 +116,20 @@ class Lexicon:
         self._long_index = _PrefixIndex(self.patterns, alternatives, _LONG_PREFIX_LEN, lowered=True)
         self._scored: dict[tuple[str, str | None], tuple[float, tuple]] = {}
         breaks = "|".join(re.escape(w) for w in mk.get("clause_breaks", []))
-        self.clause_re = re.compile(r"[,;:.!?()\[\]\"]|\s[-–—]+\s" + (rf"|\b(?:{breaks})\b" if breaks else ""), re.IGNORECASE)
-        self.sentence_re = re.compile(r"[.!?;]+(?=\s|$)|\.{3}")
+        self.clause_re = regexes.compile(r"[,;:.!?()\[\]\"]|\s[-–—]+\s" + (rf"|\b(?:{breaks})\b" if breaks else ""), re.IGNORECASE)
+        self.sentence_re = regexes.compile(r"[.!?;]+(?=\s|$)|\.{3}")
 
     def candidates(self, key: str) -> tuple[int, ...]:
         """The patterns (file order) that can match at a word starting with ``key`` (lower case)."""
         return self._index.candidates(key)
+
+
+def _prefix_table(bodies: list[str], size: int) -> dict[str, tuple[int, ...]]:
+    table: dict[str, set[int]] = {}
+    for i, body in enumerate(bodies):
+        for p in _prefixes(body, size):
+            table.setdefault(p, set()).add(i)
+    return {k: tuple(sorted(v)) for k, v in table.items()}
 
 
 class _PrefixIndex:
@@ -128,16 +138,12 @@ class _PrefixIndex:
     def __init__(self, patterns: list[re.Pattern], bodies: list[str], size: int, lowered: bool = False):
         self.patterns = patterns
         self.size = size
-        table: dict[str, set[int]] = {}
-        for i, body in enumerate(bodies):
-            for p in _prefixes(body, size):
-                table.setdefault(p, set()).add(i)
-        self.table = {k: tuple(sorted(v)) for k, v in table.items()}
+        self.table = regexes.memo("cue_prefixes", [str(size), *bodies], lambda: _prefix_table(bodies, size), code=[__name__])
         # The words to try: every word; or, in lower-cased text, only those that start with an indexed
         # prefix, found in one regex pass instead of a Python step per word (five words in six have none).
         self.word_starts = _WORD_START
         if lowered:
-            self.word_starts = re.compile(rf"(?<![\w'-])(?=\w)(?={_any_prefix(set(self.table))})")
+            self.word_starts = regexes.compile(rf"(?<![\w'-])(?=\w)(?={_any_prefix(set(self.table))})")
         self._candidates: dict[str, tuple[int, ...]] = {}
         self.tests: dict[str, Callable[[str, int], object] | bool] = {}
         self._tests_of: dict[tuple[int, ...], Callable[[str, int], object] | bool] = {}
@@ -180,7 +186,7 @@ class _PrefixIndex:
         # elsewhere): such words keep trying their patterns one by one.
         if any(p.groups for p in patterns):
             return _always
-        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE).match
+        return regexes.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE).match
 
 
 _PREFIX_LEN = 3
@@ -205,7 +211,7 @@ def _any_prefix(prefixes: set[str]) -> str:
     return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
 
 
-_WORD_START = re.compile(r"(?<![\w'-])\w")
+_WORD_START = regexes.compile(r"(?<![\w'-])\w")
 
 
 def _item_strings(op, av, room: int) -> list[tuple[str, bool]] | None:
@@ -296,7 +302,7 @@ def _prefixes(body: str, size: int = _PREFIX_LEN) -> set[str]:
     return {""} if got is None else {p for p, _ in got}
 
 
-_WORD = re.compile(r"[\w'-]+")
+_WORD = regexes.compile(r"[\w'-]+")
 _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
                             "…": "...", "\u00a0": " "})
 

@@ -16,4 +16,7 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 "$PY" -m uv sync --frozen --extra test --python "$PY" --quiet
+# The project's own bytecode, written even where PYTHONDONTWRITEBYTECODE is set (uv compiles only the installed
+# packages): each process that extracts or serves would otherwise compile these modules from source again.
+"$PY" -m uv run --frozen --no-sync python -m compileall -q analysis dashboard >/dev/null
 exec "$PY" -m uv run --frozen --no-sync python -m pytest "$@"

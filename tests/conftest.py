@@ -1,12 +1,26 @@
 """Shared fixtures: the seeds are built once per test session."""
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+
+def pytest_configure(config):
+    # The compiled-pattern cache (analysis/regexes.py) of this session, in a folder of its own: the tests neither
+    # read nor write the user's ~/.cache. Child processes (workers, the dashboard server) inherit it.
+    config._regex_cache = tempfile.mkdtemp(prefix="analysis-regex-cache-")
+    os.environ["ANALYSIS_REGEX_CACHE"] = config._regex_cache
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(getattr(config, "_regex_cache", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
