@@ -1314,6 +1314,8 @@ def _warm_worker() -> None:
         from . import clean, dates, metadata, scoring, segment, speakers, statement_dates, tension  # noqa: F401
         ActorIndex.default()
         tension.score_tension("warm", None)
+        scoring.textblob_sentiment("warm")  # loads TextBlob's lexicon
+        segment.split_sentences("Warm. Up.", 0, 9)
     except Exception:  # noqa: BLE001 - warming up is an optimisation: a failure shows when the article runs
         pass
 
