@@ -101,6 +101,23 @@ def child_build(paths: list[str], workers: int | None, cache_dir: str | None, fl
     return out
 
 
+def child_startup(text: str) -> dict:
+    """What a fresh process spends before its first article is done: importing the steps, compiling their
+    patterns, loading the actor index, the lexicons and the model (the interpreter and pandas are not counted:
+    every process of the build has them before it starts)."""
+    import analysis.pipeline as pipeline
+    from analysis import regexes
+    from analysis.document import RawArticle
+
+    pipeline.set_sentiment_mode("fast")
+    with pipeline._fewer_full_collections():  # as in a build
+        t0 = time.perf_counter()
+        pipeline.process_article(RawArticle(source="startup.txt", text=text))
+        seconds = time.perf_counter() - t0
+    stored = regexes.save()
+    return {"seconds": seconds, "stored": stored, "cached": len(regexes._hits)}
+
+
 def child_gen_frames(n: int, out: str) -> dict:
     from analysis.statements_synth import write_frames
 
@@ -349,7 +366,7 @@ def child_profile(paths: list[str], limit: int, sentiment: str = "auto") -> dict
 
 
 CHILDREN = {"build": child_build, "gen_frames": child_gen_frames, "dashboard": child_dashboard,
-            "profile": child_profile}
+            "profile": child_profile, "startup": child_startup}
 
 
 def _child_main(task: str, args_json: str) -> int:
@@ -358,9 +375,16 @@ def _child_main(task: str, args_json: str) -> int:
     return 0
 
 
-def run_child(task: str, **kwargs) -> dict:
+# The compiled-pattern cache the children use (analysis/regexes.py): a folder of the bench's own, filled by the
+# start-up benchmark, so the figures are those of a machine where a build has run before, whatever the user's
+# cache holds. ANALYSIS_REGEX_CACHE=off in the environment measures every process without it.
+_PATTERN_CACHE: dict[str, str] = {}
+
+
+def run_child(task: str, env: dict | None = None, **kwargs) -> dict:
     cmd = [sys.executable, "-m", "analysis.bench", "--child", task, json.dumps(kwargs)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent,
+                          env={**os.environ, **_PATTERN_CACHE, **(env or {})})
     for line in proc.stdout.splitlines()[::-1]:
         if line.startswith(RESULT):
             return json.loads(line[len(RESULT):])
@@ -388,6 +412,30 @@ def _median_run(runs: list) -> dict:
     """The run (a child's figures) with the median time among ``runs`` (callables), each run once, in turn."""
     done = sorted((run() for run in runs), key=lambda r: r["seconds"])
     return done[len(done) // 2]
+
+
+def bench_startup(work: Path, results: dict) -> None:
+    from analysis.synth import write_corpus
+
+    corpus = work / "startup"
+    write_corpus(1, corpus, seed=5)
+    text = next(p for p in sorted(corpus.rglob("*")) if p.is_file()).read_text(encoding="utf-8")
+    user = os.environ.get("ANALYSIS_REGEX_CACHE", "")
+    if user.lower() not in ("off", "0", "no", "false"):
+        _PATTERN_CACHE["ANALYSIS_REGEX_CACHE"] = str(work / "pattern-cache")
+    first = run_child("startup", text=text)
+    warm = _median_run([lambda: run_child("startup", text=text)] * REBUILD_REPS)
+    off = _median_run([lambda: run_child("startup", text=text, env={"ANALYSIS_REGEX_CACHE": "off"})] * REBUILD_REPS)
+    results["startup"] = {"first_s": first["seconds"], "cached_s": warm["seconds"], "without_cache_s": off["seconds"],
+                          "patterns": first["stored"], "cache_used": bool(_PATTERN_CACHE)}
+    _say("\n== Start-up of a process that extracts (imports, patterns, actor index, lexicons, model, first article) ==")
+    _say(f"  without the pattern cache      : {off['seconds']:.2f} s")
+    if _PATTERN_CACHE:
+        _say(f"  first run on this machine      : {first['seconds']:.2f} s (compiles and stores {first['stored']} entries)")
+        _say(f"  with the pattern cache         : {warm['seconds']:.2f} s  ({warm['seconds'] / off['seconds']:.2f}x of without); "
+             "the builds below run with it")
+    else:
+        _say("  ANALYSIS_REGEX_CACHE=off: the builds below run without the pattern cache")
 
 
 def bench_build(n: int, work: Path, workers: int | None, results: dict, sentiment: str = "auto") -> None:
@@ -552,6 +600,8 @@ def main(argv: list[str] | None = None) -> int:
         _say("warning: other programs are using the cores; wall-clock ratios (the parallel speed-up above all) "
              "understate what an idle machine does. CPU-time ratios are printed beside them.")
     try:
+        if not args.no_build or args.profile:
+            bench_startup(work, results)
         if args.profile:
             bench_profile(args.profile, work, results, args.sentiment)
         if not args.no_build:
