@@ -65,9 +65,15 @@ def cache_file() -> Path | None:
     if setting:
         folder = Path(setting).expanduser()
     else:
-        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        try:
+            base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        except RuntimeError:  # no home directory to be found
+            return None
         folder = Path(base) / "armenia-russia-rift"
-    build = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{_sre.MAGIC}-{_sre.CODESIZE}"
+    magic, codesize = getattr(_sre, "MAGIC", None), getattr(_sre, "CODESIZE", None)
+    if magic is None or codesize is None or not sys.implementation.cache_tag:
+        return None  # an engine this module does not know how to tell apart: no cache
+    build = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{magic}-{codesize}"
     return folder / f"regex-{build}.marshal"
 
 
