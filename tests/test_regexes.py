@@ -202,3 +202,29 @@ def test_every_stored_pattern_recompiles_equal(tmp_path):
     assert fmt == regexes._FORMAT and len(patterns) > 500
     for pattern, flags in patterns:
         assert _sre.compile(pattern, *entries[(pattern, flags)]) == re.compile(pattern, flags)
+
+
+PARALLEL_BUILD = """
+import sys
+from analysis.pipeline import build_corpus
+from analysis import regexes
+r = build_corpus([sys.argv[1]], workers=2)
+print(len(r.articles), "steps imported here:", "analysis.speakers" in sys.modules)
+"""
+
+
+def test_workers_store_the_patterns_they_compiled(tmp_path):
+    """In a parallel build the steps run (and compile) in the workers only; each stores what it compiled as it
+    exits, so the next build's workers start warm."""
+    import marshal
+
+    from analysis.synth import write_corpus
+
+    corpus = write_corpus(45, tmp_path / "corpus", seed=3)  # enough articles to start workers
+    env = dict(os.environ, ANALYSIS_REGEX_CACHE=str(tmp_path / "rx"))
+    out = subprocess.run([sys.executable, "-c", PARALLEL_BUILD, str(corpus)], capture_output=True, text=True,
+                         env=env, cwd=ROOT, check=True).stdout
+    assert out.split()[0] == "45" and out.strip().endswith("steps imported here: False")
+    (path,) = (tmp_path / "rx").glob("regex-*.marshal")
+    _, entries = marshal.loads(path.read_bytes())
+    assert sum(1 for k in entries if len(k) == 2) > 500
