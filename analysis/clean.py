@@ -308,6 +308,10 @@ def _compile_rules():
 
 
 _BP_LINES, _BP_PATTERNS, _BP_PHRASE_RE, _BP_PHRASE_REASON = _compile_rules()
+# All the patterns in one: a line matching none of them (nearly every line) is
+# settled by one search instead of one per pattern. (The patterns hold no group
+# references, which the joining would renumber.)
+_BP_ANY_PATTERN_RE = regexes.compile("|".join(f"(?:{p.pattern})" for p, _ in _BP_PATTERNS), re.I)
 # Each phrase from its first space on ("share this post on" -> " this post on"):
 # a line holding none of these holds no phrase. The regex engine jumps from space
 # to space here, where the phrases themselves must be tried at every letter.
@@ -340,6 +344,8 @@ _CAPTION_END_RES = [
     (regexes.compile(r"\b(?:%s)\b[^.]{0,60}\)?\.?$" % "|".join(_PHOTO_AGENCY_CREDITS)), _PHOTO_AGENCY_CREDITS),
     (regexes.compile(r"\b(?:REUTERS|AFP|AP|EPA|TASS|SPUTNIK|ANADOLU|XINHUA|RIA NOVOSTI)\s*/\s*[A-Z][\w .'\-]{1,40}\)?\.?$"), ("/",)),
 ]
+# Every string any credit needs, in one search: most lines hold none of them.
+_CAPTION_MARK_RE = regexes.compile(trie_pattern(sorted({x for _, needed in _CAPTION_END_RES for x in needed})))
 _CAPTION_END_RES = [(p, regexes.compile(trie_pattern(needed))) for p, needed in _CAPTION_END_RES]
 _CREDIT_TAIL = 160
 _SOURCE_LINE_RE = regexes.compile(r"^(?i:source|sources|quelle|источник|fuente)\s*:\s*(?P<value>\S.{0,80})$")
@@ -390,6 +396,8 @@ def _is_caption(s: str, words: int) -> bool:
     if words > 80:
         return False
     tail_from = max(0, len(s) - _CREDIT_TAIL)  # credits sit at the very end
+    if _CAPTION_MARK_RE.search(s, tail_from) is None:
+        return False
     for pattern, needed in _CAPTION_END_RES:
         if needed.search(s, tail_from) and pattern.search(s, tail_from):
             return True
@@ -397,7 +405,8 @@ def _is_caption(s: str, words: int) -> bool:
 
 
 def _is_menu(s: str) -> bool:
-    if ends_sentence(s):
+    # Without a separator the line is one part, never a menu.
+    if ends_sentence(s) or _MENU_SPLIT_RE.search(s) is None:
         return False
     parts = [p for p in _MENU_SPLIT_RE.split(s) if p]
     # Short parts first: a cheaper test than has_date, and it rules out most lines.
@@ -454,6 +463,8 @@ def _classify_line(line: _Line) -> None:
 
 
 _BODY_LINE = (BODY, "", False, False)
+# A letter or digit: str.isalnum's characters, which are \w's without "_".
+_ALNUM_RE = regexes.compile(r"[^\W_]")
 
 
 # A pure function of the line, cached: page furniture (share widgets, footers,
@@ -462,7 +473,7 @@ _BODY_LINE = (BODY, "", False, False)
 def _line_rules(s: str, words: int) -> tuple[str, str, bool, bool]:
     """(kind, reason, opens_related_list, opens_footer) of a line with ``words`` words."""
     key = _line_key(s)
-    if not any(c.isalnum() for c in s):
+    if _ALNUM_RE.search(s) is None:
         return BOILERPLATE, "punctuation line", False, False
     if _MARKUP_LINE_RE.match(s):
         return BOILERPLATE, "HTML markup", False, False
@@ -487,9 +498,10 @@ def _line_rules(s: str, words: int) -> tuple[str, str, bool, bool]:
         if words <= 8 and not _FOOTER_WORDS_RE.search(s):
             return CAPTION, "photo credit", False, False
         return BOILERPLATE, REASON_COPYRIGHT, False, True
-    for pattern, reason in _BP_PATTERNS:
-        if pattern.search(s):
-            return BOILERPLATE, reason, False, False
+    if _BP_ANY_PATTERN_RE.search(s):
+        for pattern, reason in _BP_PATTERNS:
+            if pattern.search(s):
+                return BOILERPLATE, reason, False, False
     if words <= _MAX_PHRASE_WORDS:
         low = s.lower()
         m = _BP_PHRASE_TAIL_RE.search(low) and _BP_PHRASE_RE.search(low)
