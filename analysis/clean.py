@@ -446,6 +446,7 @@ class _Line:
     reason: str = ""
     opens_related_list: bool = False
     opens_footer: bool = False
+    norm: str = ""  # the line as compared for duplicates: _normalise(s)
 
     def paragraph_like(self) -> bool:
         # A single sentence ending in "?" or "!" is more likely a headline.
@@ -457,11 +458,6 @@ class _Line:
             _STATEMENT_END_RE.search(self.s) is not None or _INNER_SENTENCE_BREAK_RE.search(self.s) is not None)
 
 
-def _classify_line(line: _Line) -> None:
-    """Rules that need only the line itself."""
-    line.kind, line.reason, line.opens_related_list, line.opens_footer = _line_rules(line.s, line.words)
-
-
 _BODY_LINE = (BODY, "", False, False)
 # A letter or digit: str.isalnum's characters, which are \w's without "_".
 _ALNUM_RE = regexes.compile(r"[^\W_]")
@@ -470,9 +466,21 @@ _ALNUM_RE = regexes.compile(r"[^\W_]")
 # A pure function of the line, cached: page furniture (share widgets, footers,
 # bylines, related-links labels) recurs word for word across a corpus.
 @lru_cache(maxsize=16384)
-def _line_rules(s: str, words: int) -> tuple[str, str, bool, bool]:
-    """(kind, reason, opens_related_list, opens_footer) of a line with ``words`` words."""
-    key = _line_key(s)
+def _line_facts(s: str) -> tuple[int, bool, tuple[str, str, bool, bool], str]:
+    """(words, ends_sentence, line rules, duplicate key) of a line: one lower-casing
+    and split serve the word count, the rules' line key and the duplicate key."""
+    low_words = s.lower().split()
+    # Lower-casing never makes or removes a space (tests/test_clean_speed2.py):
+    # as many words as s.split().
+    words = len(low_words)
+    low = " ".join(low_words)
+    return words, ends_sentence(s), _line_rules(s, words, low), _duplicate_key(s, low)
+
+
+def _line_rules(s: str, words: int, low: str | None = None) -> tuple[str, str, bool, bool]:
+    """(kind, reason, opens_related_list, opens_footer) of a line with ``words`` words;
+    ``low`` is ``" ".join(s.lower().split())`` when the caller has it."""
+    key = _line_key(s) if low is None else low.strip(_TRAILING_PUNCT).lstrip("•·*-–— ")
     if _ALNUM_RE.search(s) is None:
         return BOILERPLATE, "punctuation line", False, False
     if _MARKUP_LINE_RE.match(s):
@@ -594,14 +602,24 @@ def _normalise(s: str) -> str:
     return " ".join(s.lower().split())
 
 
+def _duplicate_key(s: str, low: str) -> str:
+    """``_normalise(s)``, given ``low = " ".join(s.lower().split())``: the same
+    unless a quotation mark had to be made plain first."""
+    if s.isascii():
+        return low
+    plain = s
+    for variant, mark in _QUOTE_VARIANTS:
+        plain = plain.replace(variant, mark)
+    return low if plain == s else " ".join(plain.lower().split())
+
+
 def clean_article(text: str) -> CleanDoc:
     spans = _merge_hard_wrapped(text, _line_spans(text))
     lines = []
     for start, end in spans:
         s = text[start:end]
-        lines.append(_Line(start, end, s, len(s.split()), ends_sentence(s)))
-    for line in lines:
-        _classify_line(line)
+        words, ends, (kind, reason, opens_list, opens_footer), norm = _line_facts(s)
+        lines.append(_Line(start, end, s, words, ends, kind, reason, opens_list, opens_footer, norm))
     _mark_lists_and_footer(lines)
     first_paragraph = next((i for i, ln in enumerate(lines) if ln.paragraph_like()), len(lines))
     _mark_header(lines[:first_paragraph])
@@ -690,7 +708,7 @@ def _mark_duplicates(lines: list[_Line]) -> None:
     for ln in lines:
         if ln.kind not in (BODY, TITLE):
             continue
-        norm = _normalise(ln.s)
+        norm = ln.norm
         if ln.kind == BODY:
             # Very short lines ("He said no.") may legitimately recur.
             if norm in seen and ln.words >= 4 and len(norm) >= 20:

@@ -107,3 +107,34 @@ def test_the_letter_or_digit_pattern_is_str_isalnum_on_every_character():
         assert (alnum.match(ch) is not None) == ch.isalnum(), hex(code)
     assert clean._line_rules("— * —", 3)[1] == "punctuation line"
     assert clean._line_rules("__ ٣ __", 3)[1] != "punctuation line"
+
+
+def test_lower_case_never_makes_or_removes_a_space():
+    # So s.lower().split() has as many words as s.split(), which _line_facts relies on.
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        low = ch.lower()
+        if ch.isspace():
+            assert low == ch, hex(code)
+        else:
+            assert low and not any(c.isspace() for c in low), hex(code)
+
+
+odd_text = st.text(alphabet="aAΣσİK\u212a “”„«»‘’`'\"\u00a0\u2003\x1c\t.!?…-:|•", max_size=30)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.one_of(any_line, odd_text))
+def test_line_facts_are_the_plain_word_count_end_test_rules_and_duplicate_key(line):
+    clean._line_facts.cache_clear()
+    words, ends, rules, norm = clean._line_facts(line)
+    assert words == len(line.split())
+    assert ends == clean.ends_sentence(line)
+    assert rules == clean._line_rules(line, words)  # the line key computed on its own
+    assert norm == clean._normalise(line)
+
+
+def test_duplicate_key_makes_quotation_marks_plain_only_outside_ascii():
+    assert clean._line_facts("“We will act,” he said.")[3] == '"we will act," he said.'
+    assert clean._line_facts("`Talks` resumed")[3] == "`talks` resumed"  # ascii: kept as the plain key did
+    assert clean._line_facts("`Talks` résumé")[3] == "'talks' résumé"
