@@ -474,13 +474,16 @@ def _line_facts(s: str) -> tuple[int, bool, tuple[str, str, bool, bool], str]:
     # as many words as s.split().
     words = len(low_words)
     low = " ".join(low_words)
-    return words, ends_sentence(s), _line_rules(s, words, low), _duplicate_key(s, low)
+    ends = ends_sentence(s)
+    return words, ends, _line_rules(s, words, low, ends), _duplicate_key(s, low)
 
 
-def _line_rules(s: str, words: int, low: str | None = None) -> tuple[str, str, bool, bool]:
+def _line_rules(s: str, words: int, low: str | None = None, ends: bool | None = None) -> tuple[str, str, bool, bool]:
     """(kind, reason, opens_related_list, opens_footer) of a line with ``words`` words;
-    ``low`` is ``" ".join(s.lower().split())`` when the caller has it."""
+    ``low`` (``" ".join(s.lower().split())``) and ``ends`` (``ends_sentence(s)``) when the caller has them."""
     key = _line_key(s) if low is None else low.strip(_TRAILING_PUNCT).lstrip("•·*-–— ")
+    if ends is None:
+        ends = ends_sentence(s)
     if _ALNUM_RE.search(s) is None:
         return BOILERPLATE, "punctuation line", False, False
     if _MARKUP_LINE_RE.match(s):
@@ -498,7 +501,7 @@ def _line_rules(s: str, words: int, low: str | None = None) -> tuple[str, str, b
         return META, REASON_SUMMARY, False, False
     if key in _RELATED_LABELS:
         return BOILERPLATE, REASON_RELATED, True, False
-    if key.startswith(_RELATED_PREFIXES) and not ends_sentence(s):
+    if key.startswith(_RELATED_PREFIXES) and not ends:
         return BOILERPLATE, "related link", False, False
     if key in _BP_LINES:
         return BOILERPLATE, _BP_LINES[key], False, False
@@ -535,7 +538,7 @@ def _line_rules(s: str, words: int, low: str | None = None) -> tuple[str, str, b
         dl = find_dateline(s)
         if (dl is not None and not s[dl.end:].strip(" -–—:.")) or _PLAIN_DATELINE_RE.match(s) and has_date(s):
             return META, REASON_DATELINE, False, False
-    if _is_menu(s):
+    if not ends and _is_menu(s):  # a menu never ends a sentence
         return BOILERPLATE, "navigation menu", False, False
     return _BODY_LINE
 
@@ -714,8 +717,8 @@ def _mark_duplicates(lines: list[_Line]) -> None:
             if norm in seen and ln.words >= 4 and len(norm) >= 20:
                 ln.kind, ln.reason = DUPLICATE, "repeats an earlier paragraph"
                 continue
-            if len(norm) >= 40 and ln.words >= 6 and any(
-                    src.startswith(norm, pos) for src, pos in sentence_starts.get(norm[:_PREFIX], ())):
+            earlier = sentence_starts.get(norm[:_PREFIX])
+            if earlier and len(norm) >= 40 and ln.words >= 6 and any(src.startswith(norm, pos) for src, pos in earlier):
                 ln.kind, ln.reason = DUPLICATE, "contained in an earlier paragraph"
                 continue
             for pos in [0, *(m.end() for m in _NORM_SENTENCE_BREAK_RE.finditer(norm))]:
