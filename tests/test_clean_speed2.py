@@ -12,7 +12,7 @@ import sys
 
 from hypothesis import given, settings, strategies as st
 
-from analysis import clean
+from analysis import clean, quotes
 
 
 def plain_boilerplate_pattern(line: str) -> str | None:
@@ -138,3 +138,31 @@ def test_duplicate_key_makes_quotation_marks_plain_only_outside_ascii():
     assert clean._line_facts("“We will act,” he said.")[3] == '"we will act," he said.'
     assert clean._line_facts("`Talks` resumed")[3] == "`talks` resumed"  # ascii: kept as the plain key did
     assert clean._line_facts("`Talks` résumé")[3] == "'talks' résumé"
+
+
+def quotes_of_both_passes(text: str, lo: int, hi: int) -> list:
+    """find_quotes without the shortcut for paragraphs that hold no quotation mark."""
+    doubles = quotes._find_double(text, lo, hi)
+    singles = quotes._find_single(text, lo, hi, [(q.start - 1, q.end + 1) for q in doubles])
+    result = [q for q in doubles if not any(s.start <= q.start and q.end <= s.end for s in singles)] + singles
+    return sorted(result, key=lambda q: q.start)
+
+
+QUOTE_PIECES = ["ab", " ", ",", ".", "\n", "'", '"', "“", "”", "„", "«", "»", "‹", "›", "‘", "’", "`", "(", ":",
+                " 'we act' ", " ‘we act’ ", "“we act”", "Armenia's", "‹no›", "'the Armenians' rights"]
+quote_texts = st.one_of(st.text(alphabet="ab ,.\n'\"“”„«»‹›‘’`", max_size=30),
+                        st.lists(st.sampled_from(QUOTE_PIECES), max_size=8).map("".join))
+
+
+@settings(max_examples=800, deadline=None)
+@given(quote_texts, st.integers(0, 40), st.integers(0, 40))
+def test_quotes_are_found_with_or_without_the_no_mark_shortcut(text, a, b):
+    lo, hi = min(a, b, len(text)), min(max(a, b), len(text))
+    assert quotes.find_quotes(text, lo, hi) == quotes_of_both_passes(text, lo, hi)
+    assert quotes.find_quotes(text) == quotes_of_both_passes(text, 0, len(text))
+
+
+def test_a_paragraph_without_marks_has_no_quotes_and_one_with_them_has():
+    assert quotes.find_quotes("Talks resumed in Yerevan on Monday.") == []
+    assert [text[q.start:q.end] for text in ["He said ‹no› and left.", "She said: 'we act' now."]
+            for q in quotes.find_quotes(text)] == ["no", "we act"]
