@@ -308,6 +308,10 @@ def _compile_rules():
 
 
 _BP_LINES, _BP_PATTERNS, _BP_PHRASE_RE, _BP_PHRASE_REASON = _compile_rules()
+# All the patterns in one: a line matching none of them (nearly every line) is
+# settled by one search instead of one per pattern. (The patterns hold no group
+# references, which the joining would renumber.)
+_BP_ANY_PATTERN_RE = regexes.compile("|".join(f"(?:{p.pattern})" for p, _ in _BP_PATTERNS), re.I)
 # Each phrase from its first space on ("share this post on" -> " this post on"):
 # a line holding none of these holds no phrase. The regex engine jumps from space
 # to space here, where the phrases themselves must be tried at every letter.
@@ -340,6 +344,8 @@ _CAPTION_END_RES = [
     (regexes.compile(r"\b(?:%s)\b[^.]{0,60}\)?\.?$" % "|".join(_PHOTO_AGENCY_CREDITS)), _PHOTO_AGENCY_CREDITS),
     (regexes.compile(r"\b(?:REUTERS|AFP|AP|EPA|TASS|SPUTNIK|ANADOLU|XINHUA|RIA NOVOSTI)\s*/\s*[A-Z][\w .'\-]{1,40}\)?\.?$"), ("/",)),
 ]
+# Every string any credit needs, in one search: most lines hold none of them.
+_CAPTION_MARK_RE = regexes.compile(trie_pattern(sorted({x for _, needed in _CAPTION_END_RES for x in needed})))
 _CAPTION_END_RES = [(p, regexes.compile(trie_pattern(needed))) for p, needed in _CAPTION_END_RES]
 _CREDIT_TAIL = 160
 _SOURCE_LINE_RE = regexes.compile(r"^(?i:source|sources|quelle|источник|fuente)\s*:\s*(?P<value>\S.{0,80})$")
@@ -390,6 +396,8 @@ def _is_caption(s: str, words: int) -> bool:
     if words > 80:
         return False
     tail_from = max(0, len(s) - _CREDIT_TAIL)  # credits sit at the very end
+    if _CAPTION_MARK_RE.search(s, tail_from) is None:
+        return False
     for pattern, needed in _CAPTION_END_RES:
         if needed.search(s, tail_from) and pattern.search(s, tail_from):
             return True
@@ -397,7 +405,8 @@ def _is_caption(s: str, words: int) -> bool:
 
 
 def _is_menu(s: str) -> bool:
-    if ends_sentence(s):
+    # Without a separator the line is one part, never a menu.
+    if ends_sentence(s) or _MENU_SPLIT_RE.search(s) is None:
         return False
     parts = [p for p in _MENU_SPLIT_RE.split(s) if p]
     # Short parts first: a cheaper test than has_date, and it rules out most lines.
@@ -437,6 +446,7 @@ class _Line:
     reason: str = ""
     opens_related_list: bool = False
     opens_footer: bool = False
+    norm: str = ""  # the line as compared for duplicates: _normalise(s)
 
     def paragraph_like(self) -> bool:
         # A single sentence ending in "?" or "!" is more likely a headline.
@@ -448,21 +458,33 @@ class _Line:
             _STATEMENT_END_RE.search(self.s) is not None or _INNER_SENTENCE_BREAK_RE.search(self.s) is not None)
 
 
-def _classify_line(line: _Line) -> None:
-    """Rules that need only the line itself."""
-    line.kind, line.reason, line.opens_related_list, line.opens_footer = _line_rules(line.s, line.words)
-
-
 _BODY_LINE = (BODY, "", False, False)
+# A letter or digit: str.isalnum's characters, which are \w's without "_".
+_ALNUM_RE = regexes.compile(r"[^\W_]")
 
 
 # A pure function of the line, cached: page furniture (share widgets, footers,
 # bylines, related-links labels) recurs word for word across a corpus.
 @lru_cache(maxsize=16384)
-def _line_rules(s: str, words: int) -> tuple[str, str, bool, bool]:
-    """(kind, reason, opens_related_list, opens_footer) of a line with ``words`` words."""
-    key = _line_key(s)
-    if not any(c.isalnum() for c in s):
+def _line_facts(s: str) -> tuple[int, bool, tuple[str, str, bool, bool], str]:
+    """(words, ends_sentence, line rules, duplicate key) of a line: one lower-casing
+    and split serve the word count, the rules' line key and the duplicate key."""
+    low_words = s.lower().split()
+    # Lower-casing never makes or removes a space (tests/test_clean_speed2.py):
+    # as many words as s.split().
+    words = len(low_words)
+    low = " ".join(low_words)
+    ends = ends_sentence(s)
+    return words, ends, _line_rules(s, words, low, ends), _duplicate_key(s, low)
+
+
+def _line_rules(s: str, words: int, low: str | None = None, ends: bool | None = None) -> tuple[str, str, bool, bool]:
+    """(kind, reason, opens_related_list, opens_footer) of a line with ``words`` words;
+    ``low`` (``" ".join(s.lower().split())``) and ``ends`` (``ends_sentence(s)``) when the caller has them."""
+    key = _line_key(s) if low is None else low.strip(_TRAILING_PUNCT).lstrip("•·*-–— ")
+    if ends is None:
+        ends = ends_sentence(s)
+    if _ALNUM_RE.search(s) is None:
         return BOILERPLATE, "punctuation line", False, False
     if _MARKUP_LINE_RE.match(s):
         return BOILERPLATE, "HTML markup", False, False
@@ -479,7 +501,7 @@ def _line_rules(s: str, words: int) -> tuple[str, str, bool, bool]:
         return META, REASON_SUMMARY, False, False
     if key in _RELATED_LABELS:
         return BOILERPLATE, REASON_RELATED, True, False
-    if key.startswith(_RELATED_PREFIXES) and not ends_sentence(s):
+    if key.startswith(_RELATED_PREFIXES) and not ends:
         return BOILERPLATE, "related link", False, False
     if key in _BP_LINES:
         return BOILERPLATE, _BP_LINES[key], False, False
@@ -487,9 +509,10 @@ def _line_rules(s: str, words: int) -> tuple[str, str, bool, bool]:
         if words <= 8 and not _FOOTER_WORDS_RE.search(s):
             return CAPTION, "photo credit", False, False
         return BOILERPLATE, REASON_COPYRIGHT, False, True
-    for pattern, reason in _BP_PATTERNS:
-        if pattern.search(s):
-            return BOILERPLATE, reason, False, False
+    if _BP_ANY_PATTERN_RE.search(s):
+        for pattern, reason in _BP_PATTERNS:
+            if pattern.search(s):
+                return BOILERPLATE, reason, False, False
     if words <= _MAX_PHRASE_WORDS:
         low = s.lower()
         m = _BP_PHRASE_TAIL_RE.search(low) and _BP_PHRASE_RE.search(low)
@@ -515,7 +538,7 @@ def _line_rules(s: str, words: int) -> tuple[str, str, bool, bool]:
         dl = find_dateline(s)
         if (dl is not None and not s[dl.end:].strip(" -–—:.")) or _PLAIN_DATELINE_RE.match(s) and has_date(s):
             return META, REASON_DATELINE, False, False
-    if _is_menu(s):
+    if not ends and _is_menu(s):  # a menu never ends a sentence
         return BOILERPLATE, "navigation menu", False, False
     return _BODY_LINE
 
@@ -582,14 +605,24 @@ def _normalise(s: str) -> str:
     return " ".join(s.lower().split())
 
 
+def _duplicate_key(s: str, low: str) -> str:
+    """``_normalise(s)``, given ``low = " ".join(s.lower().split())``: the same
+    unless a quotation mark had to be made plain first."""
+    if s.isascii():
+        return low
+    plain = s
+    for variant, mark in _QUOTE_VARIANTS:
+        plain = plain.replace(variant, mark)
+    return low if plain == s else " ".join(plain.lower().split())
+
+
 def clean_article(text: str) -> CleanDoc:
     spans = _merge_hard_wrapped(text, _line_spans(text))
     lines = []
     for start, end in spans:
         s = text[start:end]
-        lines.append(_Line(start, end, s, len(s.split()), ends_sentence(s)))
-    for line in lines:
-        _classify_line(line)
+        words, ends, (kind, reason, opens_list, opens_footer), norm = _line_facts(s)
+        lines.append(_Line(start, end, s, words, ends, kind, reason, opens_list, opens_footer, norm))
     _mark_lists_and_footer(lines)
     first_paragraph = next((i for i, ln in enumerate(lines) if ln.paragraph_like()), len(lines))
     _mark_header(lines[:first_paragraph])
@@ -678,14 +711,14 @@ def _mark_duplicates(lines: list[_Line]) -> None:
     for ln in lines:
         if ln.kind not in (BODY, TITLE):
             continue
-        norm = _normalise(ln.s)
+        norm = ln.norm
         if ln.kind == BODY:
             # Very short lines ("He said no.") may legitimately recur.
             if norm in seen and ln.words >= 4 and len(norm) >= 20:
                 ln.kind, ln.reason = DUPLICATE, "repeats an earlier paragraph"
                 continue
-            if len(norm) >= 40 and ln.words >= 6 and any(
-                    src.startswith(norm, pos) for src, pos in sentence_starts.get(norm[:_PREFIX], ())):
+            earlier = sentence_starts.get(norm[:_PREFIX])
+            if earlier and len(norm) >= 40 and ln.words >= 6 and any(src.startswith(norm, pos) for src, pos in earlier):
                 ln.kind, ln.reason = DUPLICATE, "contained in an earlier paragraph"
                 continue
             for pos in [0, *(m.end() for m in _NORM_SENTENCE_BREAK_RE.finditer(norm))]:

@@ -148,9 +148,16 @@ def _find_single(text: str, lo: int, hi: int, taken: list[tuple[int, int]]) -> l
     return spans
 
 
+# Every mark either pass starts from: a paragraph without one has no quotation.
+_ANY_MARK_RE = regexes.compile(
+    "[" + re.escape("".join(sorted(set(_DOUBLE_OPEN) | set(_DOUBLE_OPEN.values()) | {'"', "”", "“", "‘", "'"}))) + "]")
+
+
 def find_quotes(text: str, lo: int = 0, hi: int | None = None) -> list[QuoteSpan]:
     """Top-level quotations in ``text[lo:hi]`` (offsets are absolute), in order."""
     hi = len(text) if hi is None else hi
+    if _ANY_MARK_RE.search(text, lo, hi) is None:
+        return []
     doubles = _find_double(text, lo, hi)
     taken = [(q.start - 1, q.end + 1) for q in doubles]
     singles = _find_single(text, lo, hi, taken)

@@ -84,7 +84,7 @@ def segment_units(doc: CleanDoc, include_captions: bool = True) -> list[Unit]:
         if not sents:
             continue
         # Merge sentences that one quotation spans.
-        merged: list[list[int]] = [[s, e] for s, e in sents]
+        merged: list[list[int]] | list[tuple[int, int]] = [[s, e] for s, e in sents] if quotes else sents
         for q in quotes:
             qs, qe = q.outer
             first = next((k for k, (s, e) in enumerate(merged) if s <= qs < e), None)
@@ -93,10 +93,12 @@ def segment_units(doc: CleanDoc, include_captions: bool = True) -> list[Unit]:
                 merged[first][1] = merged[last][1]
                 del merged[first + 1:last + 1]
         first_in_block = True
+        in_caption = block.kind == "caption"
         for s, e in merged:
-            if not _has_prose(text[s:e]) and not any(s <= q.start < e for q in quotes):
+            unit_quotes = [q for q in quotes if s <= q.start < e] if quotes else []
+            if not unit_quotes and not _has_prose(text[s:e]):
                 continue  # a dateline or credit fragment ("MOSCOW, March 13.", "/TASS/.", "(dpa/kat)")
-            u = Unit(s, e, bi, [q for q in quotes if s <= q.start < e], in_caption=block.kind == "caption")
+            u = Unit(s, e, bi, unit_quotes, in_caption=in_caption)
             if first_in_block and block.kind == "body" and prev_body_open and u.quotes and u.quotes[0].start - 1 <= s:
                 u.continues_quote = True
             first_in_block = False

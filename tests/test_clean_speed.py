@@ -108,11 +108,11 @@ def test_boilerplate_phrases_are_found_as_by_the_plain_alternation(line):
 
 def test_cached_line_decisions_do_not_depend_on_what_was_cleaned_before():
     texts = [p.read_text(encoding="utf-8") for p in SEEDS]
-    clean._line_rules.cache_clear()
+    clean._line_facts.cache_clear()
     cold = [clean_article(t).blocks for t in texts]
     warm = [clean_article(t).blocks for t in reversed(texts)][::-1]
     assert cold == warm
-    assert clean._line_rules.cache_info().hits > 0
+    assert clean._line_facts.cache_info().hits > 0
 
 
 @settings(max_examples=600, deadline=None)
