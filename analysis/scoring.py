@@ -70,6 +70,12 @@ _PREDICTED_MAX = 200_000
 _cues_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
+# Tension and cues JSON (None: no cue, the model may speak) by (text, quote): syndicated copies repeat whole
+# statements, and the cues' dicts and JSON cost as much again as looking the score up. Bounded like _PREDICTED.
+_TENSION: dict[tuple[str, str | None], tuple[float, str | None]] = {}
+_TENSION_MAX = 32_768
+
+
 def score_statements(rows: list[dict]) -> None:
     """Fill polarity, subjectivity, direction, sentiment, tension and cues in place."""
     from .tension import score_tension, statement_direction
@@ -102,11 +108,19 @@ def score_statements(rows: list[dict]) -> None:
         if r["in_caption"]:
             r["tension"], r["cues"] = math.nan, "[]"
             continue
-        t, cues = score_tension(r["text"], r["quote"])
-        if not cues and r["sentiment"] is not None and abs(r["sentiment"]) >= MODEL_MIN_SCORE:
+        key = (r["text"], r["quote"])
+        scored = _TENSION.get(key)
+        if scored is None:
+            t, cues = score_tension(*key)
+            scored = (t, _cues_json(cues) if cues else None)
+            if len(_TENSION) >= _TENSION_MAX:
+                _TENSION.clear()
+            _TENSION[key] = scored
+        t, cues_json = scored
+        if cues_json is None and r["sentiment"] is not None and abs(r["sentiment"]) >= MODEL_MIN_SCORE:
             t = -MODEL_TENSION_WEIGHT * r["sentiment"]
             about = r["targets"][0] if r["targets"] else "the subject"
-            cues = [{"cue": f"sentiment model: {r['sentiment_label']} about {about}", "class": "MODEL",
-                     "weight": round(t, 3), "modifier": "model"}]
+            cues_json = _cues_json([{"cue": f"sentiment model: {r['sentiment_label']} about {about}", "class": "MODEL",
+                                     "weight": round(t, 3), "modifier": "model"}])
         r["tension"] = float(t) if t is not None else math.nan
-        r["cues"] = _cues_json(cues) if cues else "[]"
+        r["cues"] = cues_json or "[]"

@@ -142,11 +142,22 @@ class _PrefixIndex:
         # The words to try: every word; or, in lower-cased text, only those that start with an indexed
         # prefix, found in one regex pass instead of a Python step per word (five words in six have none).
         self.word_starts = _WORD_START
+        self.separators_to_space: bytes | None = None
         if lowered:
-            self.word_starts = regexes.compile(rf"(?<![\w'-])(?=\w)(?={_any_prefix(set(self.table))})")
+            trie = _any_prefix(set(self.table))
+            self.word_starts = regexes.compile(rf"(?<![\w'-])(?=\w)(?={trie})")
+            # Faster still on ASCII bytes where every separator (a character other than [\w'-]) became a space:
+            # the engine then jumps from space to space instead of trying the pattern at every character. A
+            # separator is turned into a space only where no prefix uses it, so the trie still sees each prefix
+            # (a space it now sees in "in,the" only adds a word for the candidates' test to rule out).
+            prefix_separators = {c for p in self.table for c in p if not _WORD_CHAR.match(c)}
+            if prefix_separators <= {" "} and all(p.isascii() for p in self.table):
+                separators = bytes(c for c in range(128) if not _WORD_CHAR.match(chr(c)) and c != ord(" "))
+                self.separators_to_space = bytes.maketrans(separators, b" " * len(separators))
+                self.word_starts = regexes.compile(rb" (?=\w)(?=" + trie.encode("ascii") + rb")")
         self._candidates: dict[str, tuple[int, ...]] = {}
-        self.tests: dict[str, Callable[[str, int], object] | bool] = {}
-        self._tests_of: dict[tuple[int, ...], Callable[[str, int], object] | bool] = {}
+        self.tests: dict[str, tuple[Callable[[str, int], re.Match | None] | None, tuple[int, ...]]] = {}
+        self._tests_of: dict[tuple[int, ...], Callable[[str, int], re.Match | None] | None] = {}
 
     def candidates(self, key: str) -> tuple[int, ...]:
         """The patterns (file order) that can match at a word starting with ``key``; memoised, since a
@@ -160,42 +171,42 @@ class _PrefixIndex:
                 self._candidates[key] = got
         return got
 
-    def test(self, head: str) -> Callable[[str, int], object] | bool:
-        """``(text, pos) -> truthy`` where one of the candidates for a word starting with ``head`` (its first
-        ``size`` letters as written) matches; False when there is none. Memoised in ``tests``.
+    def test(self, head: str) -> tuple[Callable[[str, int], re.Match | None] | None, tuple[int, ...]]:
+        """``(match, candidates)`` for a word starting with ``head`` (its first ``size`` letters as written):
+        ``match(text, pos)`` finds the first candidate (in file order) that matches there, and the number of
+        the group it matched (``lastindex``) is its place among the candidates when there are several;
+        ``match`` is None when there is no candidate, or when the candidates must be tried one by one.
+        Memoised in ``tests``.
 
         Most words with candidates match none of them: one regex alternation of the candidates, tried in
-        one call, rules a word out far faster than a Python loop over the patterns."""
+        one call, rules a word out far faster than a Python loop over the patterns; and a regex alternation
+        takes its first alternative that matches, so the call also tells which pattern wins."""
         got = self.tests.get(head)
         if got is None:
             indices = self.candidates(head.lower()[:self.size])
-            got = self._tests_of.get(indices)
-            if got is None:
-                got = self._tests_of[indices] = self._alternation(indices)
+            if indices not in self._tests_of:
+                self._tests_of[indices] = self._alternation(indices)
+            got = (self._tests_of[indices], indices)
             if len(self.tests) < 100_000:
                 self.tests[head] = got
         return got
 
-    def _alternation(self, indices: tuple[int, ...]) -> Callable[[str, int], object] | bool:
+    def _alternation(self, indices: tuple[int, ...]) -> Callable[[str, int], re.Match | None] | None:
         if not indices:
-            return False
+            return None
         patterns = [self.patterns[i] for i in indices]
         if len(patterns) == 1:
             return patterns[0].match
         # A group inside a pattern would be renumbered in the alternation (a backreference would then point
-        # elsewhere): such words keep trying their patterns one by one.
+        # elsewhere, and lastindex would not name the pattern): such words try their patterns one by one.
         if any(p.groups for p in patterns):
-            return _always
-        return regexes.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE).match
+            return None
+        return regexes.compile("|".join(f"({p.pattern})" for p in patterns), re.IGNORECASE).match
 
 
 _PREFIX_LEN = 3
 _LONG_PREFIX_LEN = 6
 _PREFIX_CAP = 3000
-
-
-def _always(text: str, pos: int) -> bool:
-    return True
 
 
 def _any_prefix(prefixes: set[str]) -> str:
@@ -212,6 +223,7 @@ def _any_prefix(prefixes: set[str]) -> str:
 
 
 _WORD_START = regexes.compile(r"(?<![\w'-])\w")
+_WORD_CHAR = regexes.compile(r"[\w'-]")
 
 
 def _item_strings(op, av, room: int) -> list[tuple[str, bool]] | None:
@@ -309,24 +321,33 @@ _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": 
 LEXICON = Lexicon()
 
 
-_ASCII_TRANSLATED = "".join(chr(c) for c in _TRANSLATE if c < 128)
+# The ASCII characters _TRANSLATE changes: "in" for each costs less than a generator over them per text.
+_ASCII_TRANSLATED = tuple(chr(c) for c in _TRANSLATE if c < 128)
 
 
 def _normalise(text: str) -> str:
-    if not text.isascii() or any(c in text for c in _ASCII_TRANSLATED):  # else nothing to translate
+    if not text.isascii() or _has_any(text, _ASCII_TRANSLATED):  # else nothing to translate
         text = text.translate(_TRANSLATE)
     # str.split() and the regex \s agree on what white space is (both use Unicode's definition), so this
     # is re.sub(r"\s+", " ", text).strip() in one C pass.
     return " ".join(text.split())
 
 
+def _has_any(text: str, chars: tuple[str, ...]) -> bool:
+    for c in chars:
+        if c in text:
+            return True
+    return False
+
+
 def _scan(norm: str, lex: Lexicon) -> list[_Hit]:
     """Cues and markers left to right, non-overlapping; at each word the first pattern
     (in file order) that matches wins."""
-    # A word is first tested against all its candidates at once, and only a word that passes tries them
-    # one by one. lower() per word, not the whole text, as lower() can change a text's length; except
-    # for ASCII text, where it cannot and where the longer prefixes apply (see Lexicon): a pattern that
-    # matches is among the candidates of either index, so both find the same first one in file order.
+    # A word is tested against all its candidates at once, in one regex call that also tells which one
+    # matches first (see _PrefixIndex.test). lower() per word, not the whole text, as lower() can change a
+    # text's length; except for ASCII text, where it cannot and where the longer prefixes apply (see Lexicon):
+    # a pattern that matches is among the candidates of either index, so both find the same first one in file
+    # order.
     if norm.isascii():
         heads, index = norm.lower(), lex._long_index
     else:
@@ -334,22 +355,30 @@ def _scan(norm: str, lex: Lexicon) -> list[_Hit]:
     size, known_test = index.size, index.tests.get
     hits: list[_Hit] = []
     free = 0
-    for w in index.word_starts.finditer(heads):
+    if index.separators_to_space is None:
+        starts = index.word_starts.finditer(heads)
+    else:  # the space in front stands for the text's start; it shifts each word start onto the space before it
+        starts = index.word_starts.finditer((" " + heads).encode("ascii").translate(index.separators_to_space))
+    for w in starts:
         p = w.start()
         if p < free:
             continue
         head = heads[p:p + size]
-        test = known_test(head)
-        if test is None:
-            test = index.test(head)
-        if not test or not test(norm, p):
-            continue
-        for i in index.candidates(head.lower()[:size]):
-            m = lex.patterns[i].match(norm, p)
-            if m:
-                hits.append(_Hit(p, m.end(), m.group(), lex.entries[i]))
-                free = m.end()
-                break
+        match, candidates = known_test(head) or index.test(head)
+        if match is not None:
+            m = match(norm, p)
+            if m is None:
+                continue
+            i = candidates[0] if len(candidates) == 1 else candidates[m.lastindex - 1]
+        else:
+            for i in candidates:
+                m = lex.patterns[i].match(norm, p)
+                if m:
+                    break
+            else:
+                continue
+        hits.append(_Hit(p, m.end(), m.group(), lex.entries[i]))
+        free = m.end()
     return hits
 
 
@@ -459,6 +488,8 @@ def _score(text: str, quote: str | None, lex: Lexicon) -> tuple[float, tuple[tup
             found.append((label, cls, w * lex.context_factor, "context" if modifier is None else modifier))
     else:
         found += _cues(_normalise(text), lex)
+    if not found:  # most statements: what the lines below give for no cue
+        return 0.0, ()
     total = sum(w for _, _, w, _ in found)
     cues = tuple((label, cls, round(w, 4) + 0.0, modifier) for label, cls, w, modifier in found)
     return round(math.tanh(total), 4), cues
