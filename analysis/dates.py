@@ -290,13 +290,20 @@ _ANCHOR_FORMS = sorted(_forms(_words_of(_MONTHS, _MONTH_ABBR, _WEEKDAYS, _WEEKDA
                        | _forms(_TIME_WORDS, cased=False) | {"then"})
 _DIGIT_ANCHOR_RE = regexes.compile(r"[\d(](?<!\w.)")
 _WORD_ANCHOR_RE = regexes.compile(_trie(_ANCHOR_FORMS, r"(?<!\w.)"))
-# Between a mention's start and its anchor lie only date words (or a verb of saying), each a whole word, joined by
-# white space or hyphens. Read backwards from the anchor (on the reversed text), this gives the earliest start.
-_RUN_FORMS = sorted(_forms({w for p in [*_DATE_WORDS, *_SPEECH_VERBS] for w in re.split(r"[\s-]+", p) if w},
-                           cased=False))
+# Between a mention's start and its anchor lie only date words, each a whole word, joined by white space or hyphens
+# (before "then", also a verb of saying). Read backwards from the anchor (on the reversed text), this gives the
+# earliest start.
+_RUN_FORMS = sorted(_forms(_DATE_WORDS, cased=False))
+_THEN_RUN_FORMS = sorted(set(_RUN_FORMS) | _forms({w for p in _SPEECH_VERBS for w in re.split(r"[\s-]+", p) if w},
+                                                   cased=False))
 _RUN_BACK_RE = regexes.compile(rf"(?:[\s-]+{_trie(sorted(f[::-1] for f in _RUN_FORMS))}(?!\w))*")
-# The reasoning above holds only for words made of word characters; any other list falls back to the plain search.
-_SPARSE_SEARCH = all(re.fullmatch(r"\w+", w) for w in [*_ANCHOR_FORMS, *_RUN_FORMS])
+_THEN_RUN_BACK_RE = regexes.compile(rf"(?:[\s-]+{_trie(sorted(f[::-1] for f in _THEN_RUN_FORMS))}(?!\w))*")
+# The reasoning above holds only for words made of word characters, and, for a verb of saying of several words
+# ("pointed out"), only if no anchor is found at the start of a word after its first; any other lists fall back to
+# the plain search.
+_SPARSE_SEARCH = (all(re.fullmatch(r"\w+", w) for w in [*_ANCHOR_FORMS, *_THEN_RUN_FORMS])
+                  and not any(_DIGIT_ANCHOR_RE.match(w) or _WORD_ANCHOR_RE.match(w)
+                              for p in _forms(_SPEECH_VERBS, cased=False) for w in re.split(r"[\s-]+", p)[1:]))
 # The engine tries a pattern that opens with a lookbehind at every position of the text; one that opens with a
 # character class skips to the next such character in C. So the search looks for the character the lookbehind
 # allows before a mention, with the lookaheads of _DATE_RE, and the mention itself is matched right after it.
@@ -399,7 +406,8 @@ def _date_matches_by_anchor(text: str):
             return
         if reversed_text is None:
             reversed_text = text[::-1]
-        first = n - _RUN_BACK_RE.match(reversed_text, n - anchor).end()
+        run_back = _THEN_RUN_BACK_RE if text.startswith("then", anchor) else _RUN_BACK_RE
+        first = n - run_back.match(reversed_text, n - anchor).end()
         m = None
         if first == 0 and lo == 0:
             m = _DATE_RE.match(text)  # at the start of the text no character comes before a mention
