@@ -304,6 +304,14 @@ _THEN_RUN_BACK_RE = regexes.compile(rf"(?:[\s-]+{_trie(sorted(f[::-1] for f in _
 _SPARSE_SEARCH = (all(re.fullmatch(r"\w+", w) for w in [*_ANCHOR_FORMS, *_THEN_RUN_FORMS])
                   and not any(_DIGIT_ANCHOR_RE.match(w) or _WORD_ANCHOR_RE.match(w)
                               for p in _forms(_SPEECH_VERBS, cased=False) for w in re.split(r"[\s-]+", p)[1:]))
+# What a mention opening with a digit starts with: a year ("2023-05-22", "2020"), a day or count before a separator
+# ("23/5/2023", "14th of May", "two" written "2 days ago"). Most numbers in news ("300 people", "3.3 percent") are
+# thus rejected before the mention patterns run; valid while no listed word starts with a digit.
+_DIGIT_START_RE = regexes.compile(r"\D|(?:1[89]|20)\d\d|\d\d?(?:[./-]|(?:st|nd|rd|th)?\s)")
+_NO_DIGIT_WORDS = not any(re.match(r"\d", w) for name in (
+    "months", "month_abbreviations", "weekdays", "weekday_abbreviations", "numbers", "prepositions", "parts",
+    "deictic", "relative_parts", "relative_phrases", "anaphoric_phrases") for w in _WORDS[name]) and not any(
+    re.match(r"\d", w) for w in [*_SEASONS, *_EVENTS, *_SPEECH_VERBS])
 # The engine tries a pattern that opens with a lookbehind at every position of the text; one that opens with a
 # character class skips to the next such character in C. So the search looks for the character the lookbehind
 # allows before a mention, with the lookaheads of _DATE_RE, and the mention itself is matched right after it.
@@ -417,7 +425,8 @@ def _date_matches_by_anchor(text: str):
             if before is None:
                 break
             pos = before.end()
-            m = _DATE_AT_RE.match(text, pos)
+            if pos != digit_at or _DIGIT_START_RE.match(text, pos):
+                m = _DATE_AT_RE.match(text, pos)
         if m is None:
             lo = anchor + 1
         else:
@@ -425,7 +434,7 @@ def _date_matches_by_anchor(text: str):
             lo = m.end()
 
 
-_date_matches = _date_matches_by_anchor if _SPARSE_SEARCH else _date_matches_plain
+_date_matches = _date_matches_by_anchor if _SPARSE_SEARCH and _NO_DIGIT_WORDS else _date_matches_plain
 
 
 def _mention(m, kind, year=None, month=None, day=None, weekday=None, precision="day", offset=None,

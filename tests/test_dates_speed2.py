@@ -2,7 +2,8 @@
 
 An anchor is what every mention reaches (a digit, "(", a month or weekday name, a word naming a time, the "then"
 after a verb of saying). ``dates._date_matches`` searches for anchors, reads the run of date words before each one
-backwards to find where a mention could start, and tries the mention patterns only there. The references here: the
+backwards to find where a mention could start, and tries the mention patterns only there (at a digit, only when it
+starts a year, a day or a count: "2020", "23/5", "14th", "5 days"). The references here: the
 plain regex run with ``finditer``, and a forward, word-by-word reading of the run.
 """
 import re
@@ -31,7 +32,8 @@ PIECES = [
     "said", "pointed out", "Pointed out", "made clear", "told", "Declared", "declared then", "the", "The", "of", "in", "on", "at", "last", "this", "next", "early",
     "late", "mid", "same", "time", "the same time", "at the time", "week", "weekend", "weekends", "year", "years",
     "month", "days", "ago", "two", "a", "few", "later", "earlier", "2023", "1998", "14", "3", "COVID19", "9/11",
-    "23/5/2023", "2023-05-22", "(", ")", "(22", "word(", "Jan", "Sept.", "March", "Friday", "Fri.", "spring", "of 2020",
+    "23/5/2023", "2023-05-22", "14th", "2nd of", "1st", "3.3", "5 days ago", "2 weeks", "1850", "18", "05", "300",
+    "٣", "(", ")", "(22", "word(", "Jan", "Sept.", "March", "Friday", "Fri.", "spring", "of 2020",
     "Russia", "government", "percent", "'s", "—", "-", ".", ",", ":", "é", "_", "x2",
 ]
 SEPARATORS = ["", " ", " ", "  ", "\n", "-", " - ", ", ", ". ", " (", ") ", "\t", "/"]
