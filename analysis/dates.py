@@ -256,6 +256,62 @@ _ANCHOR_RUN = (
 )
 _DATE_BODY = rf"(?:{_FULL}|{_YEAR_ONLY}|{_RELATIVE}|{_WEEKDAY}|{_ANAPHORA})"
 _DATE_RE = regexes.compile(rf"(?<![\w.,/-]){_GATE}{_ANCHOR_RUN}{_DATE_BODY}", re.VERBOSE)
+# _DATE_RE without its lookbehind: matched at a position the caller has checked.
+_DATE_AT_RE = regexes.compile(rf"{_GATE}{_ANCHOR_RUN}{_DATE_BODY}", re.VERBOSE)
+_BEFORE_CHAR_RE = regexes.compile(r"[^\w.,/-]")
+
+
+def _trie(forms, first_suffix: str = "") -> str:
+    """A prefix tree of exactly ``forms``, with ``first_suffix`` put after each first character."""
+    tree: dict = {}
+    for w in forms:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict, suffix: str) -> str:
+        branches = [re.escape(ch) + suffix + build(node[ch], "") for ch in sorted(k for k in node if k)]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return "(?:" + build(tree, first_suffix) + ")"
+
+
+# Every mention reaches an anchor (_ANCHOR_RUN): a digit, "(", a month or weekday name, a word naming a time, or
+# the "then" after a verb of saying; at the mention's start or after white space or a hyphen, so never right after
+# a word character. Anchors are rare, and a pattern that opens with a character class or with literal characters
+# only lets the engine skip in C to the next possible first character; the "(?<!\w.)" after that character checks
+# what comes before it. Searching for anchors and then for the mention's start just before each one replaces a
+# search that ran the gate at every space.
+_ANCHOR_FORMS = sorted(_forms(_words_of(_MONTHS, _MONTH_ABBR, _WEEKDAYS, _WEEKDAY_ABBR), cased=True)
+                       | _forms(_TIME_WORDS, cased=False) | {"then"})
+_DIGIT_ANCHOR_RE = regexes.compile(r"[\d(](?<!\w.)")
+_WORD_ANCHOR_RE = regexes.compile(_trie(_ANCHOR_FORMS, r"(?<!\w.)"))
+# Between a mention's start and its anchor lie only date words, each a whole word, joined by white space or hyphens
+# (before "then", also a verb of saying). Read backwards from the anchor (on the reversed text), this gives the
+# earliest start.
+_RUN_FORMS = sorted(_forms(_DATE_WORDS, cased=False))
+_THEN_RUN_FORMS = sorted(set(_RUN_FORMS) | _forms({w for p in _SPEECH_VERBS for w in re.split(r"[\s-]+", p) if w},
+                                                   cased=False))
+_RUN_BACK_RE = regexes.compile(rf"(?:[\s-]+{_trie(sorted(f[::-1] for f in _RUN_FORMS))}(?!\w))*")
+_THEN_RUN_BACK_RE = regexes.compile(rf"(?:[\s-]+{_trie(sorted(f[::-1] for f in _THEN_RUN_FORMS))}(?!\w))*")
+# The reasoning above holds only for words made of word characters, and, for a verb of saying of several words
+# ("pointed out"), only if no anchor is found at the start of a word after its first; any other lists fall back to
+# the plain search.
+_SPARSE_SEARCH = (all(re.fullmatch(r"\w+", w) for w in [*_ANCHOR_FORMS, *_THEN_RUN_FORMS])
+                  and not any(_DIGIT_ANCHOR_RE.match(w) or _WORD_ANCHOR_RE.match(w)
+                              for p in _forms(_SPEECH_VERBS, cased=False) for w in re.split(r"[\s-]+", p)[1:]))
+# What a mention opening with a digit starts with: a year ("2023-05-22", "2020"), a day or count before a separator
+# ("23/5/2023", "14th of May", "two" written "2 days ago"). Most numbers in news ("300 people", "3.3 percent") are
+# thus rejected before the mention patterns run; valid while no listed word starts with a digit.
+_DIGIT_START_RE = regexes.compile(r"\D|(?:1[89]|20)\d\d|\d\d?(?:[./-]|(?:st|nd|rd|th)?\s)")
+_NO_DIGIT_WORDS = not any(re.match(r"\d", w) for name in (
+    "months", "month_abbreviations", "weekdays", "weekday_abbreviations", "numbers", "prepositions", "parts",
+    "deictic", "relative_parts", "relative_phrases", "anaphoric_phrases") for w in _WORDS[name]) and not any(
+    re.match(r"\d", w) for w in [*_SEASONS, *_EVENTS, *_SPEECH_VERBS])
 # The engine tries a pattern that opens with a lookbehind at every position of the text; one that opens with a
 # character class skips to the next such character in C. So the search looks for the character the lookbehind
 # allows before a mention, with the lookaheads of _DATE_RE, and the mention itself is matched right after it.
@@ -317,7 +373,7 @@ def find_date_mentions(text: str) -> list[DateMention]:
     return out
 
 
-def _date_matches(text: str):
+def _date_matches_plain(text: str):
     """What ``_DATE_RE.finditer(text)`` yields, found faster (see _BEFORE_DATE_RE)."""
     m = _DATE_RE.match(text)  # at the start of the text no character comes before a mention
     pos = 0
@@ -331,6 +387,54 @@ def _date_matches(text: str):
             return
         pos = before.end()
         m = _DATE_BODY_RE.match(text, pos)
+
+
+def _date_matches_by_anchor(text: str):
+    """What ``_DATE_RE.finditer(text)`` yields, trying the mention patterns only just before anchors.
+
+    ``lo`` is the first position a mention may start at: finditer goes on from where a mention ends, and the
+    character a mention ends in may come before the next one ("(22 May)"). A mention starting at or after ``lo``
+    reaches an anchor at or after ``lo``; the first such anchor lies within its run of date words or is its own
+    anchor, so the mention starts between the run's start and that anchor. When none does, the next one starts
+    after the anchor.
+    """
+    n = len(text)
+    reversed_text = None
+    digit_at = word_at = -1  # the next anchor of each kind at or after lo (n: none); -1: not searched yet
+    lo = 0
+    while True:
+        if digit_at < lo:
+            a = _DIGIT_ANCHOR_RE.search(text, lo)
+            digit_at = a.start() if a is not None else n
+        if word_at < lo:
+            a = _WORD_ANCHOR_RE.search(text, lo)
+            word_at = a.start() if a is not None else n
+        anchor = digit_at if digit_at < word_at else word_at
+        if anchor == n:
+            return
+        if reversed_text is None:
+            reversed_text = text[::-1]
+        run_back = _THEN_RUN_BACK_RE if text.startswith("then", anchor) else _RUN_BACK_RE
+        first = n - run_back.match(reversed_text, n - anchor).end()
+        m = None
+        if first == 0 and lo == 0:
+            m = _DATE_RE.match(text)  # at the start of the text no character comes before a mention
+        pos = max(lo, first, 1) - 1
+        while m is None:
+            before = _BEFORE_CHAR_RE.search(text, pos, anchor)
+            if before is None:
+                break
+            pos = before.end()
+            if pos != digit_at or _DIGIT_START_RE.match(text, pos):
+                m = _DATE_AT_RE.match(text, pos)
+        if m is None:
+            lo = anchor + 1
+        else:
+            yield m
+            lo = m.end()
+
+
+_date_matches = _date_matches_by_anchor if _SPARSE_SEARCH and _NO_DIGIT_WORDS else _date_matches_plain
 
 
 def _mention(m, kind, year=None, month=None, day=None, weekday=None, precision="day", offset=None,
