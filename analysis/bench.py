@@ -419,7 +419,7 @@ def bench_startup(work: Path, results: dict) -> None:
 
     corpus = work / "startup"
     write_corpus(1, corpus, seed=5)
-    text = next(p for p in sorted(corpus.rglob("*")) if p.is_file()).read_text(encoding="utf-8")
+    text = sorted(corpus.rglob("*.txt"))[0].read_text(encoding="utf-8")
     user = os.environ.get("ANALYSIS_REGEX_CACHE", "")
     if user.lower() not in ("off", "0", "no", "false"):
         _PATTERN_CACHE["ANALYSIS_REGEX_CACHE"] = str(work / "pattern-cache")

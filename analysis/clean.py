@@ -288,8 +288,11 @@ def ends_sentence(s: str) -> bool:
     return _TERMINAL_RE.search(s) is not None
 
 
-def _line_key(s: str) -> str:
-    return " ".join(s.lower().split()).strip(_TRAILING_PUNCT).lstrip("•·*-–— ")
+def _line_key(s: str, low: str | None = None) -> str:
+    """The line as the line rules compare it; ``low`` is ``" ".join(s.lower().split())`` when the caller has it."""
+    if low is None:
+        low = " ".join(s.lower().split())
+    return low.strip(_TRAILING_PUNCT).lstrip("•·*-–— ")
 
 
 def _compile_rules():
@@ -481,7 +484,7 @@ def _line_facts(s: str) -> tuple[int, bool, tuple[str, str, bool, bool], str]:
 def _line_rules(s: str, words: int, low: str | None = None, ends: bool | None = None) -> tuple[str, str, bool, bool]:
     """(kind, reason, opens_related_list, opens_footer) of a line with ``words`` words;
     ``low`` (``" ".join(s.lower().split())``) and ``ends`` (``ends_sentence(s)``) when the caller has them."""
-    key = _line_key(s) if low is None else low.strip(_TRAILING_PUNCT).lstrip("•·*-–— ")
+    key = _line_key(s, low)
     if ends is None:
         ends = ends_sentence(s)
     if _ALNUM_RE.search(s) is None:

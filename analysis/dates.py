@@ -43,6 +43,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import regexes
+from .phrases import trie_pattern
 
 __all__ = [
     "DateMention",
@@ -262,22 +263,12 @@ _BEFORE_CHAR_RE = regexes.compile(r"[^\w.,/-]")
 
 
 def _trie(forms, first_suffix: str = "") -> str:
-    """A prefix tree of exactly ``forms``, with ``first_suffix`` put after each first character."""
-    tree: dict = {}
+    """A prefix tree of exactly ``forms`` (``trie_pattern``), with ``first_suffix`` put after each first character."""
+    rest_of: dict[str, list[str]] = {}
     for w in forms:
-        node = tree
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict, suffix: str) -> str:
-        branches = [re.escape(ch) + suffix + build(node[ch], "") for ch in sorted(k for k in node if k)]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return "(?:" + body + ")?" if "" in node else body
-
-    return "(?:" + build(tree, first_suffix) + ")"
+        rest_of.setdefault(w[0], []).append(w[1:])
+    branches = [re.escape(ch) + first_suffix + trie_pattern(rest) for ch, rest in sorted(rest_of.items())]
+    return "(?:" + (branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")") + ")"
 
 
 # Every mention reaches an anchor (_ANCHOR_RUN): a digit, "(", a month or weekday name, a word naming a time, or

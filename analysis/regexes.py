@@ -32,7 +32,6 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -90,6 +89,16 @@ def _load() -> dict[tuple[str, int], tuple]:
         return {}
 
 
+def _entries() -> dict:
+    """What the file held when this process first needed it, plus what it saved since."""
+    global _known
+    if _known is None:
+        with _lock:
+            if _known is None:
+                _known = _load()
+    return _known
+
+
 def _entry_of(pattern: str, flags: int) -> tuple:
     """What ``re._compiler.compile`` hands ``_sre.compile`` after the pattern string (CPython 3.11-3.13)."""
     p = _re_parser.parse(pattern, flags)
@@ -104,16 +113,11 @@ def _entry_of(pattern: str, flags: int) -> tuple:
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern:  # noqa: A001 - the same call as re.compile
     """``re.compile(pattern, flags)``, from the cache when this Python build compiled it before."""
-    global _known
     flags = int(flags)
     if _sre is None or not isinstance(pattern, str) or flags & re.DEBUG:
         return _re_compile(pattern, flags)
-    if _known is None:
-        with _lock:
-            if _known is None:
-                _known = _load()
     key = (pattern, flags)
-    entry = _known.get(key)
+    entry = _entries().get(key)
     if entry is not None:
         try:
             compiled = _sre.compile(pattern, *entry)
@@ -147,7 +151,6 @@ def memo(kind: str, inputs: Iterable[str], compute: Callable[[], T], code: Itera
     """``compute()``, kept between processes under ``kind``, the ``inputs`` and the source files of the modules
     named in ``code`` (those that define ``compute`` and whatever it calls): a change to any of them computes it
     again. The result must be made of strings, numbers, tuples, lists and dicts (``marshal``'s types)."""
-    global _known
     if cache_file() is None:
         return compute()
     h = hashlib.blake2b(kind.encode(), digest_size=20)
@@ -160,13 +163,10 @@ def memo(kind: str, inputs: Iterable[str], compute: Callable[[], T], code: Itera
         h.update(s.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     key = ("memo", kind, h.hexdigest())
-    if _known is None:
-        with _lock:
-            if _known is None:
-                _known = _load()
-    if key in _known:
+    known = _entries()
+    if key in known:
         _hits.add(key)
-        return _known[key]
+        return known[key]
     value = compute()
     try:
         marshal.dumps(value)
@@ -179,7 +179,8 @@ def memo(kind: str, inputs: Iterable[str], compute: Callable[[], T], code: Itera
 def save() -> int:
     """Add the patterns compiled since the last save to the file (merged with what another process wrote
     meanwhile); returns how many were new. Called at the end of a build and by workers as they exit."""
-    global _known
+    from .storage import atomic_write_bytes  # imports pandas: not needed before a save
+
     if not _new:
         return 0
     path = cache_file()
@@ -193,15 +194,7 @@ def save() -> int:
         if len(merged) > _MAX_ENTRIES:
             merged = {k: v for k, v in merged.items() if k in fresh or k in _hits}
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(marshal.dumps((_FORMAT, merged)))
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            atomic_write_bytes(path, marshal.dumps((_FORMAT, merged)), durable=False)
         except (OSError, ValueError):
             return 0
         if _known is not None:

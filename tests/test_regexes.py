@@ -27,20 +27,19 @@ PATTERNS = [
 ]
 
 
+def new_process(monkeypatch):
+    """The module's in-process state as a fresh process has it."""
+    monkeypatch.setattr(regexes, "_known", None)
+    monkeypatch.setattr(regexes, "_new", {})
+    monkeypatch.setattr(regexes, "_hits", set())
+
+
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
-    """An empty cache folder, and the module's in-process state as a fresh process has it."""
+    """An empty cache folder, seen by a fresh process."""
     monkeypatch.setenv("ANALYSIS_REGEX_CACHE", str(tmp_path))
-    monkeypatch.setattr(regexes, "_known", None)
-    monkeypatch.setattr(regexes, "_new", {})
-    monkeypatch.setattr(regexes, "_hits", set())
+    new_process(monkeypatch)
     return tmp_path
-
-
-def new_process(monkeypatch):
-    monkeypatch.setattr(regexes, "_known", None)
-    monkeypatch.setattr(regexes, "_new", {})
-    monkeypatch.setattr(regexes, "_hits", set())
 
 
 def test_a_pattern_from_the_cache_is_the_pattern_re_compile_makes(cache, monkeypatch):
@@ -181,22 +180,28 @@ def warm_up(cache_dir: Path, hash_seed: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_every_pattern_of_the_steps_is_the_same_in_every_process(tmp_path):
+@pytest.fixture(scope="module")
+def warmed(tmp_path_factory):
+    """A cache folder one process filled (hash seed 1), and what that process reported."""
+    folder = tmp_path_factory.mktemp("warmed")
+    return folder, warm_up(folder, "1")
+
+
+def test_every_pattern_of_the_steps_is_the_same_in_every_process(warmed):
     """The steps build some patterns from sets of words: a set's order changes with the hash seed, and a pattern
     spelled differently in each process would never be found in the cache (and its alternatives would be tried in
     another order). A second process with another seed finds every pattern the first one stored."""
-    first = warm_up(tmp_path, "1")
+    folder, first = warmed
     assert first["new"] > 500 and first["saved"] == first["new"] and first["hits"] == 0
-    second = warm_up(tmp_path, "2")
+    second = warm_up(folder, "2")
     assert second == {"new": 0, "hits": first["saved"], "saved": 0}
 
 
-def test_every_stored_pattern_recompiles_equal(tmp_path):
+def test_every_stored_pattern_recompiles_equal(warmed):
     import _sre
     import marshal
 
-    warm_up(tmp_path, "3")
-    (path,) = tmp_path.glob("regex-*.marshal")
+    (path,) = warmed[0].glob("regex-*.marshal")
     fmt, entries = marshal.loads(path.read_bytes())
     patterns = [k for k in entries if len(k) == 2]
     assert fmt == regexes._FORMAT and len(patterns) > 500
