@@ -716,7 +716,7 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
                 # this one reads the sources and processes the new articles.
                 from concurrent.futures import ThreadPoolExecutor
                 loader = ThreadPoolExecutor(max_workers=1)
-                previous = (state, loader.submit(_read_frame_parts, cache_path, index))
+                previous = (state, loader.submit(_read_frame_parts, cache_path, index), index)
                 loader.shutdown(wait=False)  # the thread finishes its one task; the rebuild waits on the future
         memo = SourceMemo(getattr(state, "files", None), f"{PIPELINE_VERSION}|{code_fingerprint()}", sidecars)
     # Workers are started (and warm up while this process reads) when there may be many articles to process;
@@ -920,8 +920,9 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
     pass planned again over all of them; the same frames as a full build, without unpickling and re-framing
     every article's rows (which made a rebuild with 1 % new articles cost a quarter of a full build). None when
     the last build cannot be extended (another version, most articles new, its frames unreadable): build in full.
-    ``previous``: the last build's ``_PassState`` and a future of its frames (``_read_frame_parts``)."""
-    state, frames = previous
+    ``previous``: the last build's ``_PassState``, a future of its frames (``_read_frame_parts``) and the store's
+    index."""
+    state, frames, stored = previous
     new_idx = [i for i, k in enumerate(keys) if k not in state.keys]
     if len(new_idx) * 2 > len(raws):
         return None
@@ -1036,6 +1037,11 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
     art_df, st_df = frames
     art_df["story_id"] = art_df["article_id"].map(story_of).astype(last.articles["story_id"].dtype)
     st_df["story_id"] = st_df["article_id"].map(story_of).astype(last.statements["story_id"].dtype)
+    # What the store's delta needs: the articles whose rows changed (left, new, dated again), and the old
+    # articles that joined another story.
+    changed = (set(state.keys.values()) - keep_ids) | set(old_replaced) | set(new_art)
+    restoried = {aid: story_of[aid] for aid, story in zip(art_prev["article_id"].tolist(), art_prev["story_id"].tolist())
+                 if aid not in changed and story_of[aid] != story}
 
     result = BuildResult(art_df, st_df, outcomes.report())
     if new_entries:
@@ -1045,7 +1051,8 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
     if manifest is not None and not outcomes.any_failed:
         state = _PassState(keys={k: aid for aid, k in key_of.items()}, redone=redone,
                            first_pass={aid: first_pass[aid] for aid in redone}, files=files())
-        _save_frames(cache_path, manifest, BuildResult(art_df, st_df, outcomes.report(with_notes=False)), state)
+        _save_frames(cache_path, manifest, BuildResult(art_df, st_df, outcomes.report(with_notes=False)), state,
+                     _FramesChange(stored, changed, restoried))
     return result
 
 
@@ -1194,15 +1201,41 @@ def _read_frames_index(cache_dir: Path) -> tuple[dict | None, FileReport | None]
 
 
 def _read_frame_parts(cache_dir: Path, index: dict) -> tuple[BuildResult | None, FileReport | None]:
-    """The frames an index names, and a report line naming the part that is unreadable."""
+    """The frames an index names (its base, with its delta applied), and a report line naming the part that is
+    unreadable."""
+    delta = index.get("delta")
     frames = []
-    for which, columns in (("articles", schema.ARTICLE_COLUMNS), ("statements", schema.STATEMENT_COLUMNS)):
-        part = _frames_part(cache_dir, index["token"], which)
-        try:
-            frames.append(_read_frame_part(part, columns))
-        except Exception as exc:  # noqa: BLE001 - missing, truncated or foreign: rebuild, as for the index
-            return None, _unreadable_store(part, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+    for token in (index["token"], delta["token"]) if delta else (index["token"],):
+        for which, columns in (("articles", schema.ARTICLE_COLUMNS), ("statements", schema.STATEMENT_COLUMNS)):
+            part = _frames_part(cache_dir, token, which)
+            try:
+                frames.append(_read_frame_part(part, columns))
+            except Exception as exc:  # noqa: BLE001 - missing, truncated or foreign: rebuild, as for the index
+                return None, _unreadable_store(part, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+    if delta:
+        frames = _apply_delta(frames, delta)
     return BuildResult(frames[0], frames[1], list(index["report"])), None
+
+
+def _apply_delta(frames: list[pd.DataFrame], delta: dict) -> list[pd.DataFrame]:
+    """``[articles, statements]`` of the base without its stale articles, with their story ids as they are now,
+    and the delta's rows slotted in: the frames the build that wrote the delta returned."""
+    base_art, base_st, new_art, new_st = frames
+    stale, stories = list(delta["stale"]), delta["stories"]
+    out = []
+    for base, new, order in ((base_art, new_art, ["source"]), (base_st, new_st, ["article_id", "position"])):
+        if stale:
+            base = base[~base["article_id"].isin(stale)]
+        if stories:
+            hit = np.flatnonzero(base["article_id"].isin(list(stories)).to_numpy())
+            if len(hit):
+                ids = base["article_id"].to_numpy(dtype=object)
+                story = base["story_id"].to_numpy(dtype=object, copy=True)
+                for i in hit:
+                    story[i] = stories[ids[i]]
+                base = base.assign(story_id=pd.Series(story, index=base.index, dtype=base["story_id"].dtype))
+        out.append(_insert_sorted(base, new, order) if len(new) else base.reset_index(drop=True))
+    return out
 
 
 def _frames_part(cache_dir: Path, token: str, which: str) -> Path:
@@ -1236,25 +1269,70 @@ def _decode_lists(column: pd.Series) -> list:
     return [None if v is None else v.tolist() for v in column]  # a store written with Arrow list columns
 
 
-def _save_frames(cache_dir: Path, manifest: str, result: BuildResult, state: _PassState | None = None) -> None:
+@dataclass
+class _FramesChange:
+    """What a rebuild changed in the frames of the store it extended: ``stored`` (that store's index), the
+    ``changed`` articles (left, new, or dated again: their rows differ) and ``restoried``, the other old articles
+    whose story id changed (id -> new story id)."""
+    stored: dict
+    changed: set[str]
+    restoried: dict[str, str]
+
+
+# A delta grows with each rebuild (it holds every article changed since the base was written): past this share
+# of the corpus's articles, the frames are written whole again, so reading the store stays one base and one
+# small delta.
+_DELTA_MAX_SHARE = 0.1
+
+
+def _next_delta(change: _FramesChange | None, articles: pd.DataFrame) -> dict | None:
+    """The delta against the stored base that gives ``articles`` (and their statements), or None when the frames
+    are better written whole. A delta: ``stale``, the base's articles left out (every article changed since the
+    base: a superset of ``ids``); ``ids``, the articles whose rows the delta holds; ``stories``, the base's
+    articles whose story id changed since (id -> story id)."""
+    if change is None:
+        return None
+    last = change.stored.get("delta") or {"stale": frozenset(), "ids": frozenset(), "stories": {}}
+    stale = last["stale"] | change.changed
+    if len(stale) > _DELTA_MAX_SHARE * len(articles):
+        return None
+    now = set(articles["article_id"].tolist())
+    stories = {aid: story for aid, story in {**last["stories"], **change.restoried}.items() if aid not in stale}
+    return {"stale": frozenset(stale), "ids": frozenset(a for a in last["ids"] | change.changed if a in now),
+            "stories": stories}
+
+
+def _save_frames(cache_dir: Path, manifest: str, result: BuildResult, state: _PassState | None = None,
+                 change: _FramesChange | None = None) -> None:
     """The frames as Arrow (Feather) files, which write and read several times faster than a pickle of Arrow-
     backed frames (zstd-compressed, an eighth of the size), and a small index (manifest, report, pass state)
     naming them. The index is replaced last, so a crash leaves the last complete store in place; a file torn by a
-    power cut is found unreadable and rebuilt, which is why these cache files skip the fsync that outputs get."""
+    power cut is found unreadable and rebuilt, which is why these cache files skip the fsync that outputs get.
+
+    A rebuild that changed few articles (``change``) writes only their rows, as a delta against the stored base
+    (``_next_delta``): writing the whole frames again cost more than extracting 1 % new articles."""
     import secrets
 
     from .storage import atomic_write_bytes, write_feather_cache, write_pickle_atomic
     path = _frames_file(cache_dir)
     token = secrets.token_hex(6)
+    delta = _next_delta(change, result.articles)
+    frames = (result.articles, result.statements)
+    if delta is not None:
+        ids = list(delta["ids"])
+        frames = tuple(f[f["article_id"].isin(ids)] for f in frames)
+        index = {"token": change.stored["token"], "delta": {**delta, "token": token}}
+    else:
+        index = {"token": token}
     parts = []
     try:
-        for which, frame, columns in (("articles", result.articles, schema.ARTICLE_COLUMNS),
-                                      ("statements", result.statements, schema.STATEMENT_COLUMNS)):
+        for which, frame, columns in zip(("articles", "statements"), frames,
+                                         (schema.ARTICLE_COLUMNS, schema.STATEMENT_COLUMNS)):
             parts.append(_frames_part(cache_dir, token, which))
             frame = frame.reset_index(drop=True)
             lists = {c.name: _encode_lists(frame[c.name]) for c in columns if c.dtype == "list[string]"}
             write_feather_cache(frame.assign(**lists) if lists else frame, parts[-1])
-        write_pickle_atomic(path, {"manifest": manifest, "token": token, "report": result.report, "state": state},
+        write_pickle_atomic(path, {"manifest": manifest, **index, "report": result.report, "state": state},
                             durable=False)
         atomic_write_bytes(path.with_suffix(".key"), manifest.encode("utf-8"), durable=False)
     except OSError:
@@ -1268,7 +1346,7 @@ def _save_frames(cache_dir: Path, manifest: str, result: BuildResult, state: _Pa
         return
     try:
         for old in cache_dir.glob(f"frames-v{PIPELINE_VERSION}.*.arrow"):
-            if token not in old.name:
+            if old.name.split(".")[1] not in (token, index["token"]):
                 old.unlink(missing_ok=True)
     except OSError:
         pass

@@ -8,6 +8,7 @@ import pytest
 
 from analysis import pipeline
 from analysis.pipeline import build_corpus
+from analysis.source_memo import content_hash
 from analysis.synth import write_corpus
 from tests.test_corpus_pass import DATED, UNDATED
 
@@ -37,6 +38,9 @@ def build_both(folder, cache, monkeypatch, expect_incremental=True):
         assert not calls, "the rebuild read the whole per-article cache instead of extending the last frames"
     fresh = build_corpus([folder], workers=1, sentiment="fast")
     same_frames(grown, fresh)
+    # The store as this rebuild left it (often its last frames plus a delta) reads back as the same frames.
+    unchanged = build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    same_frames(unchanged, fresh)
     return grown
 
 
@@ -74,6 +78,55 @@ def test_a_later_dated_telling_dates_an_old_copy_and_leaving_undoes_it(corpus, t
     (corpus / "monitor.txt").unlink()
     undone = build_both(corpus, cache, monkeypatch)
     assert pd.isna(undone.articles.set_index("source").loc["copy.txt", "reference_date"])
+
+
+def stored_index(cache):
+    [index] = cache.glob("frames-v*.pkl")
+    return pd.read_pickle(index)
+
+
+def test_a_small_rebuild_stores_only_the_changed_articles_until_they_are_many(corpus, tmp_path, monkeypatch):
+    """A rebuild writes the rows of the articles it changed as a delta beside the stored frames (writing the whole
+    frames again cost more than extracting 1 % new articles); once more than a tenth of the articles have changed
+    since the frames were written whole, it writes them whole again."""
+    cache = tmp_path / "cache"
+    build_corpus([corpus], cache_dir=cache, workers=1, sentiment="fast")
+    base = stored_index(cache)["token"]
+    held = set()
+    for n in range(40, 48):  # one new article per rebuild
+        write_corpus(1, corpus, seed=5, start=n)
+        grown = build_both(corpus, cache, monkeypatch)
+        index = stored_index(cache)
+        [new_id] = grown.articles.loc[grown.articles["source"].str.endswith(f"synth-{n:07d}.txt"), "article_id"]
+        if index.get("delta") is None:
+            break
+        delta = index["delta"]
+        assert index["token"] == base
+        assert new_id in delta["ids"] and held <= delta["ids"], "the delta holds every article changed since the base"
+        assert delta["ids"] <= delta["stale"] and len(delta["stale"]) <= 0.1 * len(grown.articles)
+        tokens = sorted(p.name.split(".")[1] for p in cache.glob("frames-v*.arrow"))
+        assert tokens == sorted([base, base, delta["token"], delta["token"]])
+        held = set(delta["ids"])
+    assert held, "no rebuild wrote a delta"
+    assert index.get("delta") is None and index["token"] != base, "the frames were never written whole again"
+    assert len(held) + 1 > 0.1 * len(grown.articles)
+    assert len(list(cache.glob("frames-v*.arrow"))) == 2, "the old base and its delta are gone"
+
+
+def test_an_old_article_joining_the_story_of_a_new_one_reads_back_with_its_new_story(corpus, tmp_path, monkeypatch):
+    """A story is named by its smallest article id: a new telling of an old article's quotation, with a smaller
+    id, renames the old article's story although its rows are not in the delta."""
+    (corpus / "monitor.txt").write_text(DATED, encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = build_corpus([corpus], cache_dir=cache, workers=1, sentiment="fast")
+    monitor = first.articles.set_index("source").loc["monitor.txt"]
+    echo = next(text for text in (DATED.replace("Lena Sorensen, Caspian Monitor", f"Desk {i}, Black Sea Wire")
+                                  for i in range(200)) if content_hash(text) < monitor["story_id"])
+    (corpus / "echo.txt").write_text(echo, encoding="utf-8")
+    grown = build_both(corpus, cache, monkeypatch)
+    stories = grown.articles.set_index("source")["story_id"]
+    assert stories["monitor.txt"] == stories["echo.txt"] == content_hash(echo) != monitor["story_id"]
+    assert stored_index(cache)["delta"]["stories"][monitor["article_id"]] == content_hash(echo)
 
 
 def test_most_articles_new_builds_in_full(corpus, tmp_path, monkeypatch):
