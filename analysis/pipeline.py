@@ -716,7 +716,7 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
                 # this one reads the sources and processes the new articles.
                 from concurrent.futures import ThreadPoolExecutor
                 loader = ThreadPoolExecutor(max_workers=1)
-                previous = (state, loader.submit(_read_frame_parts, cache_path, index), index)
+                previous = (state, loader.submit(_read_last_build, cache_path, index), index)
                 loader.shutdown(wait=False)  # the thread finishes its one task; the rebuild waits on the future
         memo = SourceMemo(getattr(state, "files", None), f"{PIPELINE_VERSION}|{code_fingerprint()}", sidecars)
     # Workers are started (and warm up while this process reads) when there may be many articles to process;
@@ -920,7 +920,7 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
     pass planned again over all of them; the same frames as a full build, without unpickling and re-framing
     every article's rows (which made a rebuild with 1 % new articles cost a quarter of a full build). None when
     the last build cannot be extended (another version, most articles new, its frames unreadable): build in full.
-    ``previous``: the last build's ``_PassState``, a future of its frames (``_read_frame_parts``) and the store's
+    ``previous``: the last build's ``_PassState``, a future of its frames (``_read_last_build``) and the store's
     index."""
     state, frames, stored = previous
     new_idx = [i for i, k in enumerate(keys) if k not in state.keys]
@@ -937,11 +937,12 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
         done += 1
         if progress and (done % 25 == 0 or done == total):
             progress(done, total, out[0])
-    last, problem = frames.result()
+    last, problem, planned = frames.result()
     if problem is not None:
         outcomes.notes.append(problem)
     if last is None:
         return None
+    stored_arts, stored_quotes = planned
     keep_ids = {state.keys[k] for k in keys if k in state.keys}
     art_prev, st_prev = last.articles, last.statements
     if len(keep_ids) < len(art_prev):  # filtering a million rows is not free: only when articles left
@@ -967,16 +968,12 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
     raw_of = {aid: raws[index_of_key[k]] for aid, k in key_of.items()}
 
     # The corpus pass, planned on first-pass values as a full build plans it.
-    fields = ["article_id", "source", "published", "reference_date"]
-    plan_arts = _records(art_prev[fields]) + [{f: a[f] for f in fields} for a in new_art.values()]
+    plan_arts = [a for a in stored_arts if a["article_id"] in keep_ids]
+    plan_arts += [{f: a[f] for f in _PLAN_FIELDS} for a in new_art.values()]
     for a in plan_arts:
         if a["article_id"] in state.redone:
             a["reference_date"] = state.first_pass[a["article_id"]][0]
-    q = st_prev[list(_QUOTE_FIELDS)]  # the columns first: filtering every column of a big frame costs
-    q = q[(q["kind"] == "quote") & q["speaker"].notna() & q["quote"].notna() & ~q["article_id"].isin(list(state.redone))]
-    quotes_of: dict[str, list[dict]] = {}
-    for r in _records(q):
-        quotes_of.setdefault(r["article_id"], []).append(r)
+    quotes_of = {aid: rows for aid, rows in stored_quotes.items() if aid in keep_ids and aid not in state.redone}
     for aid in state.redone:
         if aid in keep_ids:
             quotes_of[aid] = list(state.first_pass[aid][1])
@@ -1198,6 +1195,25 @@ def _read_frames_index(cache_dir: Path) -> tuple[dict | None, FileReport | None]
     if problem is not None:
         return None, _unreadable_store(path, problem)
     return index, None
+
+
+# What the corpus pass reads of an article.
+_PLAN_FIELDS = ("article_id", "source", "published", "reference_date")
+
+
+def _read_last_build(cache_dir: Path, index: dict) -> tuple[BuildResult | None, FileReport | None, tuple | None]:
+    """``_read_frame_parts``, and what planning the corpus pass reads of those frames: the articles' plan fields
+    and the quotation rows by article (as rows of dicts, in frame order). Run in a thread while the new articles
+    are processed: the Arrow work (reading, and the first filter of a process, ~20 ms) runs beside them."""
+    last, problem = _read_frame_parts(cache_dir, index)
+    if last is None:
+        return None, problem, None
+    q = last.statements[list(_QUOTE_FIELDS)]  # the columns first: filtering every column of a big frame costs
+    q = q[(q["kind"] == "quote") & q["speaker"].notna() & q["quote"].notna()]
+    quotes_of: dict[str, list[dict]] = {}
+    for r in _records(q):
+        quotes_of.setdefault(r["article_id"], []).append(r)
+    return last, problem, (_records(last.articles[list(_PLAN_FIELDS)]), quotes_of)
 
 
 def _read_frame_parts(cache_dir: Path, index: dict) -> tuple[BuildResult | None, FileReport | None]:
