@@ -1128,7 +1128,8 @@ def _input_listing(paths: list[Path]) -> list[tuple[Path, str]]:
             continue
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            out += [(root, os.path.relpath(os.path.join(folder, name), root)) for name in sorted(files)
+            rel = os.path.relpath(folder, root)  # once per folder, not per file
+            out += [(root, name if rel == "." else os.path.join(rel, name)) for name in sorted(files)
                     if not name.startswith(".")]
     return out
 
@@ -1142,7 +1143,7 @@ def _manifest(listing: list[tuple[Path, str]], sidecars: dict) -> str | None:
     h = hashlib.sha256(PIPELINE_VERSION.encode() + code_fingerprint().encode())
     try:
         for root, rel in listing:
-            st = os.stat(root / rel if rel else root)
+            st = os.stat(os.path.join(root, rel) if rel else root)
             h.update(f"\0{root}\0{rel}|{st.st_size}|{st.st_mtime_ns}".encode("utf-8", "surrogatepass"))
     except OSError:
         return None  # a file vanished while listing: build normally

@@ -89,8 +89,12 @@ def iter_sources(paths: Iterable[str | Path] | str | Path,
             if not files:
                 yield FileReport(str(path), "skipped", "no article files found")
                 continue
+            # Each file's path as a string, spelled as str(path / rel) spells it: a Path per file cost more than
+            # replaying an unchanged file.
+            folder = str(path)
             for rel in files:
-                yield from _read_or_replay(path / rel, rel, path, sidecars, max_file_bytes, memo)
+                file = rel if folder == "." else os.path.join(folder, rel)
+                yield from _read_or_replay(file, rel, path, sidecars, max_file_bytes, memo)
         elif path.exists() or path.is_symlink():
             yield from _read_or_replay(path, path.name, path.parent, sidecars, max_file_bytes, memo)
         else:
@@ -103,17 +107,17 @@ def read_file(path: Path, root: Path, max_file_bytes: int = MAX_FILE_BYTES) -> I
     yield from _read_file(path, path.relative_to(root).as_posix(), root, _Sidecars(max_file_bytes), max_file_bytes)
 
 
-def _read_or_replay(path: Path, name: str, root: Path, sidecars: "_Sidecars", max_file_bytes: int,
+def _read_or_replay(path: Path | str, name: str, root: Path, sidecars: "_Sidecars", max_file_bytes: int,
                     memo) -> Iterator[RawArticle | FileReport]:
     if memo is None:
-        yield from _read_file(path, name, root, sidecars, max_file_bytes)
+        yield from _read_file(Path(path), name, root, sidecars, max_file_bytes)
         return
-    known = memo.replay(path, root)
+    known = memo.replay(str(path), str(root))
     if known is not None:
         yield from known
         return
-    record = memo.reading(path, root)
-    for item in _read_file(path, name, root, sidecars, max_file_bytes):
+    record = memo.reading(str(path), str(root))
+    for item in _read_file(Path(path), name, root, sidecars, max_file_bytes):
         if record is not None:
             record.append(item)
         yield item
@@ -124,11 +128,9 @@ def _list_folder(root: Path) -> list[str]:
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        rel_dir = Path(dirpath).relative_to(root)
-        for name in filenames:
-            if name.startswith(".") or name.lower() == SIDECAR_NAME:
-                continue
-            found.append((rel_dir / name).as_posix())
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        prefix = "" if rel_dir == "." else rel_dir + "/"  # (rel_dir / name).as_posix(), without a Path per file
+        found += [prefix + name for name in filenames if not (name.startswith(".") or name.lower() == SIDECAR_NAME)]
     return sorted(found)
 
 

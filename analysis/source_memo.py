@@ -79,7 +79,7 @@ def sidecar_signature(listing: list[tuple[Path, str]]) -> dict[str, tuple[int, i
     found: dict[str, tuple[int, int]] = {}
     for root, rel in listing:
         if rel:
-            if Path(rel).name.lower() != SIDECAR_NAME:
+            if os.path.basename(rel).lower() != SIDECAR_NAME:
                 continue
             path = root / rel
         else:
@@ -116,14 +116,14 @@ class SourceMemo:
         have few to read."""
         return len(self._previous)
 
-    def replay(self, path: Path, root: Path) -> list | None:
-        key = str(path)
+    def replay(self, path: str, root: str) -> list | None:
+        """``path``, ``root``: as ``str(Path)`` spells them."""
+        key = path
         was = self._previous.get(key)
         if was is None:
             return None
         size, mtime, was_root, entries = was
-        root = str(root)
-        if root != was_root or not self._sidecars_unchanged(str(path.parent), root):
+        if root != was_root or not self._sidecars_unchanged(os.path.dirname(path) or ".", root):
             return None
         try:
             st = os.stat(path)
@@ -146,7 +146,7 @@ class SourceMemo:
             got = self._hints_unchanged[(folder, root)] = not any(str(f) in self._changed for f in chain)
         return got
 
-    def reading(self, path: Path, root: Path) -> list | None:
+    def reading(self, path: str, root: str) -> list | None:
         """The list to record the file's items into; None when the file cannot be stat'ed (it is not recorded)."""
         try:
             st = os.stat(path)  # before reading: a file written meanwhile has a newer time at the next build
