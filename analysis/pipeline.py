@@ -379,7 +379,7 @@ def link_stories(articles: list[dict], statements: list[dict], threshold: float 
         for k, sig in enumerate(sigs):
             # Ties broken by the token itself: a frozenset's order changes with the process's hash seed, and the
             # stories must not (the same corpus gives the same frames in every run, local or on Dask).
-            for t in sorted(sig, key=lambda t: (-len(t), t))[:3]:
+            for t in sorted(sorted(sig), key=len, reverse=True)[:3]:  # by (-len, token): the sort is stable
                 buckets.setdefault(t, []).append(k)
         sizes = [len(sig) for sig in sigs]
         n = len(sigs)
