@@ -1241,18 +1241,26 @@ def _apply_delta(frames: list[pd.DataFrame], delta: dict) -> list[pd.DataFrame]:
     stale, stories = list(delta["stale"]), delta["stories"]
     out = []
     for base, new, order in ((base_art, new_art, ["source"]), (base_st, new_st, ["article_id", "position"])):
+        # Both touch few rows of a big frame: found by position, so that the columns are not copied whole (a
+        # boolean filter of the 10k corpus's statements copied every string column, 0.3 s).
         if stale:
-            base = base[~base["article_id"].isin(stale)]
+            base = _without_rows(base, np.flatnonzero(base["article_id"].isin(stale).to_numpy()))
         if stories:
             hit = np.flatnonzero(base["article_id"].isin(list(stories)).to_numpy())
             if len(hit):
-                ids = base["article_id"].to_numpy(dtype=object)
-                story = base["story_id"].to_numpy(dtype=object, copy=True)
-                for i in hit:
-                    story[i] = stories[ids[i]]
-                base = base.assign(story_id=pd.Series(story, index=base.index, dtype=base["story_id"].dtype))
+                story = base["story_id"].array.copy()
+                story[hit] = [stories[aid] for aid in base["article_id"].iloc[hit].tolist()]
+                base = base.assign(story_id=pd.Series(story, index=base.index))
         out.append(_insert_sorted(base, new, order) if len(new) else base.reset_index(drop=True))
     return out
+
+
+def _without_rows(frame: pd.DataFrame, hit: np.ndarray) -> pd.DataFrame:
+    """``frame`` without the rows at positions ``hit`` (ascending): the slices between them joined."""
+    if not len(hit):
+        return frame
+    pieces = [frame.iloc[a:b] for a, b in zip(np.r_[0, hit + 1], np.r_[hit, len(frame)]) if b > a]
+    return pd.concat(pieces, ignore_index=True) if pieces else frame.iloc[:0]
 
 
 def _frames_part(cache_dir: Path, token: str, which: str) -> Path:
