@@ -26,7 +26,6 @@ and "this is the timestamp" use the same definition.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +34,7 @@ from analysis.document import Block, CleanDoc
 from analysis.phrases import trie_pattern
 
 from . import regexes
+from .datafiles import read_toml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -56,8 +56,7 @@ REASON_DATED_LINK = "dated link outside the article"
 
 
 def _load_toml(name: str) -> dict:
-    with open(DATA_DIR / name, "rb") as f:
-        return tomllib.load(f)
+    return read_toml(DATA_DIR / name)
 
 
 _BOILERPLATE = _load_toml("boilerplate.toml")

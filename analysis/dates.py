@@ -35,7 +35,6 @@ from __future__ import annotations
 import calendar
 import functools
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -43,6 +42,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import regexes
+from .datafiles import loads_toml
 from .phrases import trie_pattern
 
 __all__ = [
@@ -75,7 +75,7 @@ class DateMention:
 # ----------------------------------------------------------------------------------------------------------
 # Word lists
 
-_WORDS = tomllib.loads((Path(__file__).parent / "data" / "date_words.toml").read_text(encoding="utf-8"))
+_WORDS = loads_toml((Path(__file__).parent / "data" / "date_words.toml").read_text(encoding="utf-8"))
 
 _MONTHS: dict[str, int] = dict(_WORDS["months"])
 _MONTH_ABBR: dict[str, int] = dict(_WORDS["month_abbreviations"])
@@ -121,8 +121,13 @@ def _alt(words, cased: bool = False) -> str:
     optional tails make longer phrases win ("at the time" over "at"). A space in a phrase
     matches any run of whitespace.
     """
+    forms = sorted(_forms(words, cased))  # the trie is the same in any order; sorted, its digest is too
+    return regexes.memo("date_alt", forms, lambda: _alt_trie(forms), code=[__name__])
+
+
+def _alt_trie(forms: list[str]) -> str:
     tree: dict = {}
-    for w in _forms(words, cased):
+    for w in forms:
         node = tree
         for ch in w:
             node = node.setdefault(ch, {})

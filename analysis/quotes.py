@@ -12,12 +12,12 @@ name / scare quote ("mini NATO", "Collective Security Treaty Organization").
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from . import regexes
+from .datafiles import read_toml
 
 DATA = Path(__file__).parent / "data"
 
@@ -169,8 +169,7 @@ def find_quotes(text: str, lo: int = 0, hi: int | None = None) -> list[QuoteSpan
 
 @lru_cache(maxsize=1)
 def _speech_data() -> dict:
-    with open(DATA / "speech.toml", "rb") as f:
-        return tomllib.load(f)
+    return read_toml(DATA / "speech.toml")
 
 
 @lru_cache(maxsize=1)

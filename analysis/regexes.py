@@ -6,10 +6,11 @@ of characters long. CPython compiles a pattern in Python code (parse, then code 
 result, so every process that extracts paid about 0.2 s for them before its first article: most of a rebuild
 that adds ten articles, and once more in each worker of a parallel build.
 
-``compile(pattern, flags)`` returns the same ``re.Pattern`` as ``re.compile``. What the engine runs is a list of
-integers (the "code") that the ``_sre`` C module turns into a pattern object; this module stores that list, keyed
-by the pattern and its flags, in a file made for one build of Python (its version, and the engine's magic number
-and code size), and gives it back to ``_sre.compile`` in the next process. Safeguards:
+``compile(pattern, flags)`` returns the same ``re.Pattern`` as ``re.compile`` (of a str or bytes pattern). What
+the engine runs is a list of integers (the "code") that the ``_sre`` C module turns into a pattern object; this
+module stores that list (as the bytes of an array of the engine's code words), keyed by the pattern and its flags,
+in a file made for one build of Python (its version, the engine's magic number and code size, the byte order),
+and gives it back to ``_sre.compile`` in the next process. Safeguards:
 
 * An entry is stored only after the pattern it makes compares equal to ``re.compile``'s (pattern objects compare
   their pattern, flags and code), so a Python whose compiler differs from the steps below stores nothing.
@@ -19,7 +20,8 @@ and code size), and gives it back to ``_sre.compile`` in the next process. Safeg
   written to a temporary file and renamed, so readers never see half of it.
 
 ``memo(kind, inputs, compute, code)`` keeps what the steps build from their data files before they compile it (the
-prefix tree of 20,000 actor names, the first letters each cue pattern can match: another 0.08 s), under a digest
+prefix tree of 20,000 actor names, the first letters each cue pattern can match: another 0.08 s; the parsed TOML
+data files, see ``datafiles.py``; TextBlob's sentiment lexicon, see ``scoring.py``), under a digest
 of the inputs and of the source files of the code that computes it: editing either computes it again.
 
 Where: ``$ANALYSIS_REGEX_CACHE`` (a folder, or ``off``), else ``$XDG_CACHE_HOME/armenia-russia-rift``, else
@@ -33,6 +35,7 @@ import os
 import re
 import sys
 import threading
+from array import array
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
@@ -43,15 +46,18 @@ try:  # private modules of CPython's re; any Python without them simply compiles
 except ImportError:  # pragma: no cover - another Python implementation
     _sre = None
 
-_FORMAT = 1
+_FORMAT = 2  # 2: the code stored as machine words (bytes), not as a list of numbers
 _re_compile = re.compile  # the reference every stored entry is checked against
 _lock = threading.Lock()
-_known: dict[tuple[str, int], tuple] | None = None  # loaded lazily, on the first compile
-_new: dict[tuple[str, int], tuple] = {}
-_hits: set[tuple[str, int]] = set()
+_known: dict[tuple, tuple] | None = None  # loaded lazily, on the first compile
+_new: dict[tuple, tuple] = {}
+_hits: set[tuple] = set()
 # Edited cue or actor files leave their old patterns behind; past this many entries a save keeps only the patterns
 # this process used (the steps compile about 700, and the lazily compiled ones grow with the corpus).
 _MAX_ENTRIES = 5000
+# The array type whose items are the engine's code words. Stored as bytes, the code of 700 patterns loads in under
+# a millisecond; as lists of numbers, marshal made an int object of each of 600,000 words (7-12 ms per process).
+_CODE_TYPE = next((t for t in "ILQ" if _sre is not None and array(t).itemsize == getattr(_sre, "CODESIZE", 0)), None)
 
 
 def cache_file() -> Path | None:
@@ -70,13 +76,14 @@ def cache_file() -> Path | None:
             return None
         folder = Path(base) / "armenia-russia-rift"
     magic, codesize = getattr(_sre, "MAGIC", None), getattr(_sre, "CODESIZE", None)
-    if magic is None or codesize is None or not sys.implementation.cache_tag:
+    if magic is None or _CODE_TYPE is None or not sys.implementation.cache_tag:
         return None  # an engine this module does not know how to tell apart: no cache
-    build = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{magic}-{codesize}"
+    # and the byte order: the code words are stored as this machine writes them
+    build = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{magic}-{codesize}-{sys.byteorder}"
     return folder / f"regex-{build}.marshal"
 
 
-def _load() -> dict[tuple[str, int], tuple]:
+def _load() -> dict[tuple, tuple]:
     path = cache_file()
     if path is None:
         return {}
@@ -99,7 +106,7 @@ def _entries() -> dict:
     return _known
 
 
-def _entry_of(pattern: str, flags: int) -> tuple:
+def _entry_of(pattern: str | bytes, flags: int) -> tuple:
     """What ``re._compiler.compile`` hands ``_sre.compile`` after the pattern string (CPython 3.11-3.13)."""
     p = _re_parser.parse(pattern, flags)
     code = _re_compiler._code(p, flags)
@@ -107,20 +114,26 @@ def _entry_of(pattern: str, flags: int) -> tuple:
     indexgroup = [None] * p.state.groups
     for k, i in groupindex.items():
         indexgroup[i] = k
-    # int(): the opcodes are named int subclasses, which marshal does not store
-    return (int(flags | p.state.flags), [int(c) for c in code], p.state.groups - 1, groupindex, tuple(indexgroup))
+    # array(): the opcodes are named int subclasses, which marshal does not store; a word too large is an error
+    return (int(flags | p.state.flags), array(_CODE_TYPE, code).tobytes(), p.state.groups - 1, groupindex,
+            tuple(indexgroup))
 
 
-def compile(pattern: str, flags: int = 0) -> re.Pattern:  # noqa: A001 - the same call as re.compile
+def _compile_entry(pattern: str | bytes, entry: tuple) -> re.Pattern:
+    flags, code, groups, groupindex, indexgroup = entry
+    return _sre.compile(pattern, flags, array(_CODE_TYPE, code).tolist(), groups, groupindex, indexgroup)
+
+
+def compile(pattern: str | bytes, flags: int = 0) -> re.Pattern:  # noqa: A001 - the same call as re.compile
     """``re.compile(pattern, flags)``, from the cache when this Python build compiled it before."""
     flags = int(flags)
-    if _sre is None or not isinstance(pattern, str) or flags & re.DEBUG:
+    if _sre is None or not isinstance(pattern, (str, bytes)) or flags & re.DEBUG:
         return _re_compile(pattern, flags)
     key = (pattern, flags)
     entry = _entries().get(key)
     if entry is not None:
         try:
-            compiled = _sre.compile(pattern, *entry)
+            compiled = _compile_entry(pattern, entry)
             _hits.add(key)
             return compiled
         except Exception:  # noqa: BLE001 - a foreign or damaged entry: compile it as re does
@@ -129,7 +142,7 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern:  # noqa: A001 - the sam
     if cache_file() is not None:
         try:
             entry = _entry_of(pattern, flags)
-            if _sre.compile(pattern, *entry) == compiled:
+            if _compile_entry(pattern, entry) == compiled:
                 _new[key] = entry
         except Exception:  # noqa: BLE001 - this Python compiles otherwise: nothing is stored
             pass

@@ -11,12 +11,16 @@ score stays explained.
 """
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import json
 import math
 import os
 from functools import lru_cache
 
 from textblob.en import sentiment as _pattern_sentiment
+
+from . import regexes
 
 SENTIMENT_MODES = ("encoder", "fast", "none")
 # Share of the model's sentiment a cue-less statement takes as tension, and the confidence it needs:
@@ -50,6 +54,60 @@ _LABELS = {-1: "negative", 0: "neutral", 1: "positive"}
 # with a borrowed reference keeps its scores.
 SCORE_COLUMNS = ("direction", "polarity", "subjectivity", "sentiment", "sentiment_label", "sentiment_prob",
                  "sentiment_model", "tension", "cues")
+
+
+def _lexicon_state(lexicon) -> tuple:
+    """What TextBlob's lazy ``Sentiment.load`` leaves in the lexicon: its word entries (in order), labels,
+    synsets and language."""
+    return dict(dict.items(lexicon)), dict(lexicon.labeler), dict(lexicon._synsets), lexicon._language
+
+
+def _load_lexicon_from_memo(lexicon) -> None:
+    """TextBlob's sentiment lexicon as its own ``load`` would fill it, from the state an earlier process kept:
+    parsing en-sentiment.xml and averaging its senses cost every process about 24 ms.
+
+    TextBlob fills the lexicon lazily (``lazydict``) by calling ``load()`` on first use; this function takes that
+    call, through an attribute of the instance. The state is kept under the XML file's bytes, TextBlob's version
+    and the source of its loader; without the cache, or if anything in it is not as TextBlob makes it, TextBlob's
+    own ``load`` runs."""
+    own_load = type(lexicon).load
+    loaded_here: list[bool] = []
+    try:
+        xml = hashlib.blake2b(open(lexicon.path, "rb").read(), digest_size=20).hexdigest()
+        inputs = [importlib.metadata.version("textblob"), lexicon.path, xml, repr(lexicon._synset), repr(lexicon._confidence)]
+
+        def load_and_keep() -> tuple:
+            loaded_here.append(True)
+            own_load(lexicon)
+            return _lexicon_state(lexicon)
+
+        state = regexes.memo("textblob_lexicon", inputs, load_and_keep,
+                             code=[__name__, type(lexicon).__module__, "textblob._text"])
+        if loaded_here:
+            return
+        words, labels, synsets, language = state
+        if not (isinstance(words, dict) and words and isinstance(labels, dict) and isinstance(synsets, dict)):
+            raise TypeError("not a lexicon state")
+    except Exception:  # noqa: BLE001 - an unreadable file or cache: TextBlob loads it itself
+        if loaded_here:  # TextBlob's own load failed: its error, as without this function
+            raise
+        own_load(lexicon)
+        return
+    lexicon._language = language
+    dict.update(lexicon, words)
+    dict.update(lexicon.labeler, labels)
+    dict.update(lexicon._synsets, synsets)
+
+
+def _use_kept_lexicon(lexicon) -> None:
+    """Have the lexicon's first use load it from the kept state, if TextBlob's lexicon is what this expects."""
+    needed = ("path", "labeler", "_synsets", "_language", "_synset", "_confidence")
+    if dict.__len__(lexicon) == 0 and all(hasattr(lexicon, a) for a in needed) and "load" not in vars(lexicon):
+        lexicon.load = lambda path=None: (type(lexicon).load(lexicon, path) if path
+                                          else _load_lexicon_from_memo(lexicon))
+
+
+_use_kept_lexicon(_pattern_sentiment)
 
 
 @lru_cache(maxsize=32768)

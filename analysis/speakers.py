@@ -18,12 +18,12 @@ this finds a speaker the speaker stays empty: never a guess.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from . import regexes
+from .datafiles import read_toml
 from .phrases import PhraseMatcher, PhraseMatchers
 from .quotes import is_statement_quote
 from .segment import Unit
@@ -33,8 +33,7 @@ DATA = Path(__file__).parent / "data"
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    with open(DATA / "speech.toml", "rb") as f:
-        return tomllib.load(f)
+    return read_toml(DATA / "speech.toml")
 
 
 def _inflections(base: str) -> list[str]:

@@ -20,7 +20,6 @@ import bisect
 import json
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -28,6 +27,7 @@ from typing import Callable
 import numpy as np
 
 from . import regexes
+from .datafiles import loads_toml
 
 try:  # internal regex parser, used only to index patterns by their first letters
     from re import _constants as _C
@@ -60,7 +60,7 @@ class Lexicon:
     """The compiled cue lexicon: cue and marker patterns, indexed by the letters they can start with."""
 
     def __init__(self, path: Path = CUES_PATH):
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = loads_toml(Path(path).read_text(encoding="utf-8"))
         self.path = Path(path)
         sc = data["scoring"]
         self.negation_factor = float(sc["negation_factor"])
@@ -144,7 +144,8 @@ class _PrefixIndex:
         self.word_starts = _WORD_START
         self.separators_to_space: bytes | None = None
         if lowered:
-            trie = _any_prefix(set(self.table))
+            prefixes = sorted(self.table)  # the trie is the same in any order; sorted, its digest is too
+            trie = regexes.memo("any_prefix", prefixes, lambda: _any_prefix(set(prefixes)), code=[__name__])
             self.word_starts = regexes.compile(rf"(?<![\w'-])(?=\w)(?={trie})")
             # Faster still on ASCII bytes where every separator (a character other than [\w'-]) became a space:
             # the engine then jumps from space to space instead of trying the pattern at every character. A
