@@ -302,10 +302,10 @@ class SentimentModel:
             empty = np.zeros(0)
             return empty.astype(np.int64), empty, empty
         probs = self.predict_proba(list(sentences), list(spans))
-        best = probs.argmax(axis=1)
+        # The largest probability of a row is the one at its argmax (the same element: no -0.0 in a softmax).
         return (
-            LABELS[best],
-            probs[np.arange(len(best)), best].astype(np.float64),
+            LABELS[probs.argmax(axis=1)],
+            probs.max(axis=1).astype(np.float64),
             (probs[:, 2] - probs[:, 0]).astype(np.float64),
         )
 
@@ -419,6 +419,10 @@ class _FastModel(SentimentModel):
         if not self._load_tables(path / FAST_TABLES, hashlib.sha256(raw).hexdigest()):
             self.ranges = group_ranges(meta["vocab"])
             self._index_vocabulary(meta["vocab"])
+        # Where each group but the first starts: a column's group is the number of these it has reached, which
+        # is ``self._group_of[column]`` worked out instead of read from a table at random (a build that does much
+        # else leaves that table out of the CPU caches; the ranges run one after the other from column 0).
+        self._group_starts = np.array([lo for lo, _ in self.ranges[1:]], dtype=np.int64)
 
     @functools.cached_property
     def vocab(self) -> dict[str, int]:
@@ -546,34 +550,37 @@ class _FastModel(SentimentModel):
         count_at_first_place = np.zeros(len(key), dtype=np.int64)
         count_at_first_place[by_key[run_start]] = count
         first = np.flatnonzero(count_at_first_place)
-        unique = key[first]
-        return unique // n_cols, unique % n_cols, count_at_first_place[first]
+        row_of, col_of = np.divmod(key[first], n_cols)
+        return row_of, col_of, count_at_first_place[first]
 
     def predict_proba(self, sentences, spans):
         # The whole batch as one sparse matrix: fast_vectorise row by row spent most of its time in NumPy's
         # per-call overhead on arrays of a few dozen values. Same TF-IDF, same per-group normalisation.
         n = len(sentences)
-        logits = np.empty((n, len(self.intercept)), dtype=np.float32)
-        logits[:] = self.intercept
+        n_classes = len(self.intercept)
         row_of, idx, counts = self._feature_counts(sentences, spans)
-        if len(idx):
+        if not len(idx):
+            logits = np.repeat(self.intercept[None, :], n, axis=0)
+        else:
             weights = self._idf_coef[idx]
             val = (1.0 + np.log(counts.astype(np.float32))) * weights[:, 0]
             n_groups = len(self.ranges)
-            cell = row_of * n_groups + self._group_of[idx]
+            cell = row_of * n_groups + np.searchsorted(self._group_starts, idx, side="right")
             norm = np.sqrt(np.bincount(cell, weights=np.square(val, dtype=np.float64), minlength=n * n_groups))
-            norm[~(norm > 0)] = 1.0
+            norm = np.where(norm > 0, norm, 1.0)
             # Divided in float64, stored in float32, as fast_vectorise does it.
             val = np.divide(val, norm[cell], out=np.empty_like(val), casting="same_kind")
             contrib = val[:, None] * weights[:, 1:]
             # One bincount for all classes: bin (row, class) still adds its terms in feature order.
-            n_classes = logits.shape[1]
             bins = (row_of[:, None] * n_classes + np.arange(n_classes)).ravel()
             sums = np.bincount(bins, weights=contrib.ravel(), minlength=n * n_classes)
-            logits += sums.reshape(n, n_classes).astype(np.float32)
+            # Sums plus intercept, in float32: the same additions as intercept plus sums.
+            logits = sums.reshape(n, n_classes).astype(np.float32)
+            logits += self.intercept
         logits -= logits.max(axis=1, keepdims=True)
-        probs = np.exp(logits)
-        return probs / probs.sum(axis=1, keepdims=True)
+        probs = np.exp(logits, out=logits)
+        probs /= probs.sum(axis=1, keepdims=True)
+        return probs
 
 
 # Per token, the columns it can give: as a sentence word, a window word on the left, on the right, and the

@@ -22,7 +22,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -48,8 +48,9 @@ class _Entry:
     denies: bool = False
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):
+    """A cue or marker found in a text. A named tuple, not a frozen dataclass: statements are scored by the
+    thousand, and a frozen dataclass sets each field through object.__setattr__."""
     start: int
     end: int
     text: str
