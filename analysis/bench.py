@@ -285,7 +285,7 @@ def child_profile(paths: list[str], limit: int, sentiment: str = "auto") -> dict
 
     timer = _StepTimer()
     steps = [  # (module, attribute, label); nested steps are reported inside their parent
-        ("analysis.pipeline", "process_article", "process_article (all steps)"),
+        ("analysis.pipeline", "process_articles", "process_articles (all steps)"),
         ("analysis.clean", "clean_article", "clean_article"),
         ("analysis.metadata", "extract_metadata", "extract_metadata"),
         ("analysis.segment", "segment_units", "segment_units"),
@@ -559,7 +559,7 @@ def bench_profile(n: int, work: Path, results: dict, sentiment: str = "auto") ->
     results["profile"] = p
     _say(f"\n== Where a build's time goes: {p['articles']} articles, one process, sentiment model {p['sentiment']}, "
          f"{p['build_ms_per_article']:.1f} ms/article ==")
-    total = p["ms_per_article"].get("process_article (all steps)") or p["build_ms_per_article"]
+    total = p["ms_per_article"].get("process_articles (all steps)") or p["build_ms_per_article"]
     for label, ms in sorted(p["ms_per_article"].items(), key=lambda kv: -kv[1]):
         _say(f"  {label:<48} {ms:8.2f} ms/article  {100 * ms / total:5.1f} %")
 

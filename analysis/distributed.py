@@ -58,13 +58,13 @@ def process_batch(batch_no: int, items: list[tuple[int, RawArticle, Reference | 
     import pandas as pd
 
     from analysis import schema
-    from analysis.pipeline import _process_one
+    from analysis.pipeline import _process_batch
     from analysis.scoring import set_sentiment_mode
 
     if sentiment is not None:
         set_sentiment_mode(sentiment)
 
-    results = [(i, _process_one((raw, ref))) for i, raw, ref in items]
+    results = list(zip((i for i, _, _ in items), _process_batch([(raw, ref) for _, raw, ref in items])))
     # The dataset holds the first pass; articles dated again in the corpus pass (ref given) are not rewritten.
     first = [out for (_, out), (_, _, ref) in zip(results, items) if ref is None and out[3] is None]
     if dataset is not None and first:

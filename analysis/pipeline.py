@@ -96,9 +96,53 @@ def _fmt_date(ts: pd.Timestamp, precision: str) -> str:
 
 def process_article(raw: RawArticle, reference_override: Reference | None = None) -> tuple[dict, list[dict]]:
     """The article row and its statement rows (dicts keyed by schema column names)."""
+    from .scoring import score_statements
+
+    article, rows, unscored = _extract_article(raw, reference_override)
+    if unscored:
+        score_statements(rows)
+    return article, rows
+
+
+def process_articles(items: list[tuple[RawArticle, Reference | None]]) -> list[tuple[dict, list[dict]] | Exception]:
+    """``process_article`` for each item (its result, or the exception it raised), with the statements of all of
+    them scored in one pass: the sentiment model and TextBlob's lexicon then stay in the processor's caches
+    across articles (one article at a time, the other steps push them out, and most of a model call on one
+    article's sentences is the cost of reading its tables back in). Scoring works statement by statement, so
+    each row gets the scores it gets alone; an article whose scoring fails is scored again on its own, so that
+    the error is its own."""
+    from .scoring import score_statements
+
+    done: list = []
+    unscored: list[int] = []
+    for raw, ref in items:
+        try:
+            article, rows, needs = _extract_article(raw, ref)
+        except Exception as exc:  # noqa: BLE001 - reported by the caller, as for one article
+            done.append(exc)
+            continue
+        if needs:
+            unscored.append(len(done))
+        done.append((article, rows))
+    spans = [(r, r.get("_target_span")) for k in unscored for r in done[k][1]]  # scoring takes them out
+    try:
+        score_statements([r for r, _ in spans])
+    except Exception:  # noqa: BLE001 - find whose rows fail: each article alone, its rows as they were
+        for r, span in spans:
+            r["_target_span"] = span
+        for k in unscored:
+            try:
+                score_statements(done[k][1])
+            except Exception as exc:  # noqa: BLE001
+                done[k] = exc
+    return done
+
+
+def _extract_article(raw: RawArticle, reference_override: Reference | None = None) -> tuple[dict, list[dict], bool]:
+    """The article row and its statement rows, and whether those still need ``score_statements``."""
     if reference_override is not None and reference_override.first_pass is not None:
         # Only its dates change: this runs in the building process, which need not import every step for it.
-        return redate_article(*reference_override.first_pass, reference_override)
+        return (*redate_article(*reference_override.first_pass, reference_override), False)
     from .actors import ActorIndex
     from .clean import clean_article
     from .dates import find_date_mentions, infer_reference_date
@@ -106,7 +150,6 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
     from .segment import segment_units
     from .speakers import attribute_speakers
     from .statement_dates import resolve_statement_dates, statement_frames
-    from .scoring import score_statements
 
     text = raw.text
     article_id = content_hash(text)
@@ -178,12 +221,11 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
         })
     _borrow_targets(rows)
     prior = reference_override.scores if reference_override is not None else None
-    if prior is not None and len(prior) == len(rows):
+    unscored = not (prior is not None and len(prior) == len(rows))
+    if not unscored:
         for r, kept in zip(rows, prior):
             r.pop("_target_span", None)
             r.update(kept)
-    else:
-        score_statements(rows)
 
     def fv(f):
         return None if f is None else (str(f.value) if f.value is not None else None)
@@ -218,7 +260,7 @@ def process_article(raw: RawArticle, reference_override: Reference | None = None
     if published is None and reference_override is None:
         # Only an undated article's first pass may be dated again, from another telling of its quotations.
         article["_dating"] = Dating(frames, unit_mentions)
-    return article, rows
+    return article, rows, unscored
 
 
 def redate_article(article: dict, rows: list[dict], dating: Dating, ref: Reference) -> tuple[dict, list[dict]]:
@@ -300,14 +342,32 @@ def _targets(mentions, speaker, quotes=()) -> tuple[list[str], list[str]]:
 def _process_one(args: tuple):
     """``(raw, reference)`` or ``(raw, reference, sentiment mode)``: a worker started before the build chose the
     mode is told it with each article."""
-    raw, ref = args[0], args[1]
-    if len(args) > 2 and args[2] is not None and args[2] != sentiment_mode():
-        set_sentiment_mode(args[2])
-    try:
-        art, rows = process_article(raw, ref)
-        return raw.source, art, rows, None
-    except Exception as exc:  # one bad article never stops the build; it is reported
-        return raw.source, None, None, f"extraction failed: {type(exc).__name__}: {exc}"
+    return _process_batch([args])[0]
+
+
+# Articles scored together by a runner (``process_articles``): enough for the sentiment model's and TextBlob's
+# tables to stay in the processor's caches, few enough that a worker's batch is not a large share of a small build.
+_SCORE_BATCH = 16
+
+
+def _process_batch(batch: list[tuple]) -> list[tuple]:
+    """``_process_one`` for each item of ``batch``: ``(source, article, rows, None)``, or ``(source, None, None,
+    reason)`` for an article that failed (one bad article never stops the build; it is reported)."""
+    mode = batch[0][2] if batch and len(batch[0]) > 2 else None
+    if mode is not None and mode != sentiment_mode():
+        set_sentiment_mode(mode)
+    items = [(args[0], args[1]) for args in batch]
+    if sentiment_mode() == "encoder":  # the encoder pads a batch to its longest sentence: each article alone
+        done = [process_articles([item])[0] for item in items]
+    else:
+        done = process_articles(items)
+    out = []
+    for (raw, _), got in zip(items, done):
+        if isinstance(got, Exception):
+            out.append((raw.source, None, None, f"extraction failed: {type(got).__name__}: {got}"))
+        else:
+            out.append((raw.source, got[0], got[1], None))
+    return out
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -1461,19 +1521,22 @@ class _LocalRunner:
         workers = workers if workers is not None else (os.cpu_count() or 1)
         # A few articles are not worth starting workers for; once the workers run, they take any number (workers
         # still warming up are waited for: running the articles here meanwhile competes with them for the cores).
+        batches = [todo[k:k + _SCORE_BATCH] for k in range(0, len(todo), _SCORE_BATCH)]
         if workers <= 1 or (len(todo) < _FEW_ARTICLES and self._pool is None):
-            for i, r, ref in todo:
-                yield i, _process_one((r, ref))
+            for batch in batches:
+                yield from zip((i for i, _, _ in batch), _process_batch([(r, ref) for _, r, ref in batch]))
             return
-        chunk = max(1, min(64, len(todo) // (workers * 8)))
+        chunk = max(1, min(4, len(batches) // (workers * 8)))
         done: set[int] = set()
         try:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker)
             self._used = True
-            for (i, _, _), out in zip(todo, self._pool.map(_process_one, [(r, ref, mode) for _, r, ref in todo], chunksize=chunk)):
-                done.add(i)
-                yield i, out
+            work = [[(r, ref, mode) for _, r, ref in batch] for batch in batches]
+            for batch, outs in zip(batches, self._pool.map(_process_batch, work, chunksize=chunk)):
+                for (i, _, _), out in zip(batch, outs):
+                    done.add(i)
+                    yield i, out
         except BrokenProcessPool as exc:
             # A worker died (killed for memory, a crash in native code): the build goes on without the articles it
             # had not finished; they are reported, not cached, so the next build tries them again.

@@ -298,14 +298,14 @@ def test_the_dashboard_rebuilds_a_corrupt_frame_cache(tmp_path, monkeypatch):
 
 
 def _explode_on(monkeypatch, source: str):
-    real = pipeline.process_article
+    real = pipeline._extract_article  # the extraction of one article (process_article and the batches call it)
 
     def process(raw, reference_override=None):
         if raw.source == source:
             raise ValueError(f"boom in {source}")
         return real(raw, reference_override)
 
-    monkeypatch.setattr(pipeline, "process_article", process)
+    monkeypatch.setattr(pipeline, "_extract_article", process)
 
 
 def test_an_article_that_fails_is_reported_and_the_others_are_built(tmp_path, monkeypatch):
@@ -379,14 +379,14 @@ def test_a_worker_process_that_dies_does_not_take_the_build_with_it(tmp_path, mo
     for k, name in enumerate(names):
         (folder / name).write_text(f"Armenian officials said on {k % 28 + 1} May 2025 that talk number {k} "
                                    "with Moscow had ended without a result.\n", encoding="utf-8")
-    real = pipeline.process_article
+    real = pipeline._extract_article  # the extraction of one article (process_article and the batches call it)
 
     def process(raw, reference_override=None):
         if raw.source == "note-07.txt":
             os._exit(3)  # the worker process dies on the spot
         return real(raw, reference_override)
 
-    monkeypatch.setattr(pipeline, "process_article", process)  # forked workers inherit the patch
+    monkeypatch.setattr(pipeline, "_extract_article", process)  # forked workers inherit the patch
     result = build_corpus([folder], workers=2, cache_dir=cache)
     line = {r.file: r for r in result.report}
     assert sorted(line) == names
