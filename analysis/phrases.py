@@ -144,6 +144,8 @@ class PhraseMatchers:
 # character nor white space, and phrases are words and spaces): next to it every lookaround, \b and \s+ behaves
 # as at the end of a string, so each text gets the matches it gets alone.
 _SEPARATOR = "\x00"
+# The ASCII characters that are not word characters, and all others.
+_MAY_PRECEDE_WORD = r"[\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\U0010ffff]"
 
 
 class _StartScanner:
@@ -165,8 +167,12 @@ class _StartScanner:
                 follows[w] = rf"(?=(?i:\s+{trie_pattern(tails, _space_as_white_space)}))"
         # Every start word as a whole token of the lowered text, factored as a trie so the scan stays one C-level
         # pass however many words there are (a flat alternation of a few hundred words is several times slower).
-        # Every start word begins with a word character, so \b there means (?<!\w), and costs the engine less.
-        self._start_rx = regexes.compile(rf"\b(?:{_trie(owners, follows)})(?!\w)" if owners else "(?!)")
+        # The pattern takes the character before the word too (the scanned text gets one in front): starting with a
+        # class, it lets the engine skip to the next character that may precede a word with a table look-up, where a
+        # leading lookbehind cost a full match attempt at every position. The class admits every non-ASCII character:
+        # the lookbehind still rejects the word characters among them.
+        self._start_rx = regexes.compile(rf"{_MAY_PRECEDE_WORD}(?<!\w)({_trie(owners, follows)})(?!\w)"
+                                         if owners else "(?!)")
         # What _match_at does for a word, spelled out per word for the scan loop: per matcher that it starts a phrase
         # of, (matcher's index, its phrases' pattern or None, whether the word alone is a phrase).
         self._plans = {w: tuple((k, matchers[k]._multi[w].match if w in matchers[k]._multi else None,
@@ -206,20 +212,21 @@ class _StartScanner:
         part = 0
         part_end = ends[0] if ends else 0
         offset = 0  # where the part starts
-        for w in self._start_rx.finditer(lowered):
-            p = w.start()
+        for w in self._start_rx.finditer(_SEPARATOR + lowered):
+            p, word_end = w.span(1)
+            p -= 1  # the text scanned has the separator in front
             while p >= part_end:
                 offset = part_end + 1
                 part += 1
                 part_end = ends[part]
-            for k, multi, single in plans[w.group()]:
+            for k, multi, single in plans[w.group(1)]:
                 if p < free[k]:
                     continue
                 if multi is not None and (m := multi(text, p)) is not None:
                     end = m.end()
                     found[part][k].append(PhraseMatch(p - offset, end - offset, m.group()))
                 elif single:
-                    end = w.end()
+                    end = word_end - 1
                     found[part][k].append(PhraseMatch(p - offset, end - offset, text[p:end]))
                 else:
                     continue

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from analysis.actors import _MAY_PRECEDE, ActorIndex
+from analysis.phrases import _MAY_PRECEDE_WORD
 from analysis.speakers import _unit_phrases
 
 
@@ -71,9 +72,12 @@ def test_a_person_named_with_a_title_is_found_by_surname_in_later_sentences(inde
     assert "Jane Tulegenova" in [m.actor.name for m in found[3]]
 
 
-def test_the_class_before_a_surface_admits_every_character_the_lookbehind_admits():
-    # the scan's class only lets the engine skip ahead: it must not drop a character that can precede a surface
-    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
-    refused = re.sub(_MAY_PRECEDE, "", every)
-    assert refused and re.fullmatch(r"[\w'’#@]+", refused)
-    assert re.fullmatch(_MAY_PRECEDE, "\x00") and not re.match(r"[\w'’#@]", "\x00")
+EVERY_CHARACTER = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+
+
+@pytest.mark.parametrize("admitting, before", [(_MAY_PRECEDE, r"[\w'’#@]"), (_MAY_PRECEDE_WORD, r"\w")])
+def test_the_class_before_a_word_admits_every_character_the_lookbehind_admits(admitting, before):
+    # a scan's class only lets the engine skip ahead: it must not drop a character that can come before a match
+    refused = re.sub(admitting, "", EVERY_CHARACTER)
+    assert refused and re.fullmatch(f"{before}+", refused)
+    assert re.fullmatch(admitting, "\x00") and not re.match(before, "\x00")  # the separator, and the text's start
