@@ -227,6 +227,9 @@ class ActorIndex:
         self._token_entries: dict[str, _Entry | None] = {}
         self._context_seen: tuple | None = None  # the last context tuple and what _unknown_people found in it
         self._context_facts: tuple = (set(), [])
+        # The last list of unknown people _surname_references was given (such lists are never changed once made; the
+        # sentences of an article share one until it grows) and their surnames.
+        self._surnames_seen: tuple = (None, {})
         self._role_candidates_seen: dict[tuple, tuple[Actor, ...]] = {}
         self._compile(words)
 
@@ -1095,11 +1098,14 @@ class ActorIndex:
 
     def _surname_references(self, text: str, out: list[Mention], unknown: list[Actor]) -> list[Mention]:
         """Later surname-only mentions of people found by title + name ("Nurtleu said")."""
-        by_surname: dict[str, Actor] = {}
-        for a in unknown:
-            toks = a.name.split()
-            if len(toks) >= 2:
-                by_surname.setdefault(toks[-1], a)
+        last, by_surname = self._surnames_seen
+        if unknown is not last:
+            by_surname = {}
+            for a in unknown:
+                toks = a.name.split()
+                if len(toks) >= 2:
+                    by_surname.setdefault(toks[-1], a)
+            self._surnames_seen = (unknown, by_surname)
         # Every match holds a surname as written: a text without any has none (most sentences of an article).
         if not any(s in text for s in by_surname):
             return out
