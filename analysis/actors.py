@@ -101,6 +101,11 @@ _FIRST_NAME_GAP = regexes.compile(rf"{_NAME_TOKEN}{_SP}")
 _NON_SPACE = regexes.compile(r"\S+")
 _POSSESSIVE_END = regexes.compile(r"['’]s?$")
 _CAPITAL_NEXT = regexes.compile(rf"{_SP}[A-Z]")
+# Every character that may come before a surface, and more: the ASCII ones outside [\w'#@] and all others (the scan's
+# lookbehind then rejects a word character or "’" among them).
+# Joins the texts of one scan (see _scan_each).
+_SEPARATOR = "\x00"
+_MAY_PRECEDE = r"[\x00-\x22\x24-\x26\x28-\x2f\x3a-\x3f\x5b-\x5e\x60\x7b-\U0010ffff]"
 
 
 def _fold(s: str) -> str:
@@ -222,6 +227,9 @@ class ActorIndex:
         self._token_entries: dict[str, _Entry | None] = {}
         self._context_seen: tuple | None = None  # the last context tuple and what _unknown_people found in it
         self._context_facts: tuple = (set(), [])
+        # The last list of unknown people _surname_references was given (such lists are never changed once made; the
+        # sentences of an article share one until it grows) and their surnames.
+        self._surnames_seen: tuple = (None, {})
         self._role_candidates_seen: dict[tuple, tuple[Actor, ...]] = {}
         self._compile(words)
 
@@ -487,7 +495,11 @@ class ActorIndex:
                 in_scan.append(w)
             else:
                 in_scan.extend(ss)
-        self._scan_rx = regexes.compile(rf"(?<![\w'’#@])(?:{trie_pattern(in_scan, _char_rx)})(?!\w)")
+        # The pattern takes the character before the surface too (a leading space stands for the string's start):
+        # starting with a class, it lets the engine skip to the next character that class admits with a table
+        # look-up, where a leading lookbehind cost a full match attempt at every position.
+        self._scan_rx = regexes.compile(rf"{_MAY_PRECEDE}(?<![\w'’#@])({trie_pattern(in_scan, _char_rx)})(?!\w)")
+        self._separator_in_surfaces = any(_SEPARATOR in s for s in self._surfaces)
         self._big_first_words = frozenset(big)
         self._group_match = _GroupPatterns(big)
         mods = sorted({m for m in words.get("modifiers", [])}, key=lambda m: (-len(m), m))  # one order in every process
@@ -575,7 +587,26 @@ class ActorIndex:
         ``context``: people the surrounding article already mentioned (most recent last); they
         resolve a shared surname and let an unknown person found earlier be named by surname.
         """
-        found = self._scan(text)
+        return self._mentions(text, self._scan(text), context)
+
+    def find_mentions_in_turn(self, texts: Sequence[str]) -> list[list[Mention]]:
+        """``find_mentions`` of each text, each with the people named in the texts before it as ``context`` (most
+        recent last): the sentences of an article, in order. One scan goes over all the texts."""
+        out = []
+        context: tuple = ()
+        in_context: set = set()
+        for text, found in zip(texts, self._scan_each(texts)):
+            mentions = self._mentions(text, found, context)
+            for m in mentions:
+                a = m.actor
+                if a is not None and a.kind == "person" and a not in in_context:
+                    context += (a,)
+                    in_context.add(a)
+            out.append(mentions)
+        return out
+
+    def _mentions(self, text: str, found: list[tuple[int, int, _Entry]], context: Sequence[Actor]) -> list[Mention]:
+        """The mentions of ``text``, from its scanned surfaces."""
         # Most sentences name people and places without any role or honorific: nothing to compose, no units needed.
         for _, _, e in found:
             if e.kind == "role" or e.kind == "hon":
@@ -614,11 +645,14 @@ class ActorIndex:
         search = self._scan_rx.search
         big = self._big_first_words
         end = 0
+        spaced = " " + text  # offsets one more than in text: the character before position p is spaced[p]
         # Leftmost-first and non-overlapping, like finditer; each search starts where the last surface ended
         # (a first word whose group finds nothing is one word run: no surface starts inside it).
-        while (m := search(text, end)) is not None:
-            start, end = m.span()
-            surface = m.group()
+        while (m := search(spaced, end)) is not None:
+            start, end = m.span(1)
+            start -= 1
+            end -= 1
+            surface = m.group(1)
             if surface in big:
                 m = self._group_match[surface](text, start)
                 if m is None:
@@ -631,6 +665,27 @@ class ActorIndex:
             if e is None:
                 continue
             out.append((start, end, e))
+        return out
+
+    def _scan_each(self, texts: Sequence[str]) -> list[list[tuple[int, int, _Entry]]]:
+        """``[self._scan(t) for t in texts]``, from one scan of the texts joined by a character no surface holds:
+        the scan pattern takes it for the start or the end of a string, as a character before a surface (like the
+        space _scan puts first) and as no word character after one."""
+        if self._separator_in_surfaces:
+            return [self._scan(t) for t in texts]
+        out = [[] for _ in texts]
+        found = self._scan(_SEPARATOR.join(texts))
+        if not found:
+            return out
+        k = 0
+        offset = 0  # where texts[k] starts in the joined string
+        part_end = len(texts[0])
+        for start, end, e in found:
+            while start >= part_end:
+                k += 1
+                offset = part_end + 1
+                part_end = offset + len(texts[k])
+            out[k].append((start - offset, end - offset, e))
         return out
 
     def _token_entry(self, surface: str) -> _Entry | None:
@@ -990,10 +1045,11 @@ class ActorIndex:
             unknown = [a for a in dict.fromkeys(context) if a.kind == "person" and a not in self._known_people]
             if isinstance(context, tuple):  # the sentences of an article share one context until it grows
                 self._context_seen, self._context_facts = context, (in_context, unknown)
+        # Most people found are listed in the data file: dropped before anything else is asked of them.
+        found = [a for a in found if a.kind == "person" and a not in self._known_people]
         if not found:
             return unknown
-        return unknown + [a for a in dict.fromkeys(found)
-                          if a not in in_context and a.kind == "person" and a not in self._known_people]
+        return unknown + [a for a in dict.fromkeys(found) if a not in in_context]
 
     def _emit_role(self, text: str, u: _Unit, out: list[Mention], seen: list[Actor]) -> None:
         surface = text[u.start:u.end]
@@ -1042,11 +1098,14 @@ class ActorIndex:
 
     def _surname_references(self, text: str, out: list[Mention], unknown: list[Actor]) -> list[Mention]:
         """Later surname-only mentions of people found by title + name ("Nurtleu said")."""
-        by_surname: dict[str, Actor] = {}
-        for a in unknown:
-            toks = a.name.split()
-            if len(toks) >= 2:
-                by_surname.setdefault(toks[-1], a)
+        last, by_surname = self._surnames_seen
+        if unknown is not last:
+            by_surname = {}
+            for a in unknown:
+                toks = a.name.split()
+                if len(toks) >= 2:
+                    by_surname.setdefault(toks[-1], a)
+            self._surnames_seen = (unknown, by_surname)
         # Every match holds a surname as written: a text without any has none (most sentences of an article).
         if not any(s in text for s in by_surname):
             return out

@@ -5,7 +5,7 @@ of speaker attribution together)."""
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from . import regexes
 
@@ -135,6 +135,18 @@ class PhraseMatchers:
         """The matches of every matcher in ``text``, one list per matcher, in their order."""
         return self._scanner.find_each(text, lowered)
 
+    def find_each_of(self, texts: Sequence[str]) -> list[list[list[PhraseMatch]]]:
+        """``[self.find_each(t) for t in texts]``, in one scan of all the texts (the sentences of an article)."""
+        return self._scanner.find_each_of(texts)
+
+
+# Texts scanned together are joined with a character that no scan or phrase pattern matches (it is neither a word
+# character nor white space, and phrases are words and spaces): next to it every lookaround, \b and \s+ behaves
+# as at the end of a string, so each text gets the matches it gets alone.
+_SEPARATOR = "\x00"
+# The ASCII characters that are not word characters, and all others.
+_MAY_PRECEDE_WORD = r"[\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\U0010ffff]"
+
 
 class _StartScanner:
     """Finds the tokens that start a phrase of any of its matchers and lets each matcher take it from there."""
@@ -155,7 +167,12 @@ class _StartScanner:
                 follows[w] = rf"(?=(?i:\s+{trie_pattern(tails, _space_as_white_space)}))"
         # Every start word as a whole token of the lowered text, factored as a trie so the scan stays one C-level
         # pass however many words there are (a flat alternation of a few hundred words is several times slower).
-        self._start_rx = regexes.compile(rf"(?<!\w)(?:{_trie(owners, follows)})(?!\w)" if owners else "(?!)")
+        # The pattern takes the character before the word too (the scanned text gets one in front): starting with a
+        # class, it lets the engine skip to the next character that may precede a word with a table look-up, where a
+        # leading lookbehind cost a full match attempt at every position. The class admits every non-ASCII character:
+        # the lookbehind still rejects the word characters among them.
+        self._start_rx = regexes.compile(rf"{_MAY_PRECEDE_WORD}(?<!\w)({_trie(owners, follows)})(?!\w)"
+                                         if owners else "(?!)")
         # What _match_at does for a word, spelled out per word for the scan loop: per matcher that it starts a phrase
         # of, (matcher's index, its phrases' pattern or None, whether the word alone is a phrase).
         self._plans = {w: tuple((k, matchers[k]._multi[w].match if w in matchers[k]._multi else None,
@@ -165,32 +182,56 @@ class _StartScanner:
     def find_each(self, text: str, lowered: str | None) -> list[list[PhraseMatch]]:
         if lowered is None:
             lowered = text.lower()
-        matchers = self._matchers
         # Where lowering keeps every character in place, the tokens of the lowered text are those of the text,
         # lowered: only the tokens that start a phrase need looking at. lower() can move offsets ("İ" becomes two
         # characters) and lowers "Σ" by its context, not alone; such texts go word by word.
         if len(lowered) != len(text) or "Σ" in text:
-            return [list(m._finditer_word_by_word(text, lowered)) for m in matchers]
-        found: list[list[PhraseMatch]] | None = None  # made at the first token (many sentences have none)
+            return [list(m._finditer_word_by_word(text, lowered)) for m in self._matchers]
+        return self._scan(text, lowered, (len(text),))[0]
+
+    def find_each_of(self, texts: Sequence[str]) -> list[list[list[PhraseMatch]]]:
+        joined = _SEPARATOR.join(texts)
+        lowered = joined.lower()
+        # No character lowers to nothing: the same length means every one lowers in place, in every text.
+        if len(lowered) != len(joined) or "Σ" in joined:
+            return [self.find_each(t, None) for t in texts]
+        ends = []
+        end = -1
+        for t in texts:
+            end += len(t) + 1
+            ends.append(end)
+        return self._scan(joined, lowered, ends)
+
+    def _scan(self, text: str, lowered: str, ends: Sequence[int]) -> list[list[list[PhraseMatch]]]:
+        """The matches in each part of ``text`` (the parts end at ``ends``, separated by one character), with
+        offsets in their part."""
+        matchers = self._matchers
+        found = [[[] for _ in matchers] for _ in ends]
+        free = [0] * len(matchers)  # per matcher, where its last match ended: matches do not overlap
         plans = self._plans
-        for w in self._start_rx.finditer(lowered):
-            if found is None:
-                found = [[] for _ in matchers]
-                free = [0] * len(matchers)  # per matcher, where its last match ended: matches do not overlap
-            p = w.start()
-            for k, multi, single in plans[w.group()]:
+        part = 0
+        part_end = ends[0] if ends else 0
+        offset = 0  # where the part starts
+        for w in self._start_rx.finditer(_SEPARATOR + lowered):
+            p, word_end = w.span(1)
+            p -= 1  # the text scanned has the separator in front
+            while p >= part_end:
+                offset = part_end + 1
+                part += 1
+                part_end = ends[part]
+            for k, multi, single in plans[w.group(1)]:
                 if p < free[k]:
                     continue
                 if multi is not None and (m := multi(text, p)) is not None:
                     end = m.end()
-                    found[k].append(PhraseMatch(p, end, m.group()))
+                    found[part][k].append(PhraseMatch(p - offset, end - offset, m.group()))
                 elif single:
-                    end = w.end()
-                    found[k].append(PhraseMatch(p, end, text[p:end]))
+                    end = word_end - 1
+                    found[part][k].append(PhraseMatch(p - offset, end - offset, text[p:end]))
                 else:
                     continue
                 free[k] = end
-        return found if found is not None else [[] for _ in matchers]
+        return found
 
 
 def trie_pattern(strings: Iterable[str], char: Callable[[str], str] = re.escape) -> str:

@@ -306,22 +306,18 @@ class SpeakerResolver:
     def attribute(self, units: list[Unit]) -> list[Attribution]:
         self.units = units
         text = self.text
-        context: tuple = ()  # people named so far: resolves later surname-only mentions ("Grigoryan said")
-        in_context: set = set()
-        find_mentions = self.index.find_mentions
-        for u in units:
+        # Each unit read with the people the units before it named: resolves later surname-only mentions ("Grigoryan
+        # said") and shared surnames.
+        self.mentions = self.index.find_mentions_in_turn([text[u.start:u.end] for u in units])
+        for u, found in zip(units, self.mentions):
             self.masked.append(_mask(text, u.start, u.end, u.quotes))
-            found = find_mentions(text[u.start:u.end], context=context) if u.end > u.start else []
-            # find_mentions works on the unit text: shift to absolute offsets
+            # the mentions are in the unit's text: shift to absolute offsets
             for m in found:
                 m.start += u.start
                 m.end += u.start
-                if m.actor is not None and m.actor.kind == "person" and m.actor not in in_context:
-                    context += (m.actor,)
-                    in_context.add(m.actor)
-            self.mentions.append(found)
         unit_phrases = _unit_phrases()
         base_forms, plural_nouns, need_complement = _base_forms(), _plural_nouns(), _need_complement()
+        phrases_of_units = unit_phrases.find_each_of(self.masked)
         for i, u in enumerate(units):
             masked = self.masked[i]
             quotes = u.quotes
@@ -329,8 +325,8 @@ class SpeakerResolver:
             if quotes:
                 frame_mentions = [m for m in self.mentions[i] if not any(q.start <= m.start < q.end for q in quotes)]
             else:
-                frame_mentions = list(self.mentions[i])
-            verb_found, acc_found, pro_src_found = unit_phrases.find_each(masked)
+                frame_mentions = self.mentions[i]
+            verb_found, acc_found, pro_src_found = phrases_of_units[i]
             verbs = []
             for m in verb_found:
                 word = m.text.lower()
@@ -393,9 +389,11 @@ class SpeakerResolver:
                     lo = max(lo, q.end + 1)
             seg_start = self.masked[i][lo - u.start:a - u.start]
             cut = max(seg_start.rfind(";"), seg_start.rfind(" that "), seg_start.rfind(" whether "))
+            in_clause = None  # the subject found in the clause, which the search below would find again
             if cut >= 0 and cut + lo < a - 1:
                 lo2 = lo + cut + 1
-                if self._subject_in(i, lo2, a):
+                in_clause = self._subject_in(i, lo2, a)
+                if in_clause:
                     lo = lo2
             by = _BY_RE.match(text[b:b + 8])
             subj = None
@@ -412,7 +410,7 @@ class SpeakerResolver:
                 if prior and cut_at - prior[-1].end <= 3:
                     subj = prior[-1].actor, "name"
             if subj is None:
-                subj = self._subject_in(i, lo, a)
+                subj = in_clause or self._subject_in(i, lo, a)
             if subj is None:
                 # inverted: "said Grigoryan", "said Russian President Vladimir Putin"
                 hi = min(u.end, b + 60)
