@@ -611,6 +611,10 @@ def main(argv: list[str] | None = None) -> int:
     if os.getloadavg()[0] > 0.5 * (os.cpu_count() or 1):
         _say("warning: other programs are using the cores; wall-clock ratios (the parallel speed-up above all) "
              "understate what an idle machine does. CPU-time ratios are printed beside them.")
+    # The package's bytecode, as the setup scripts write it: where PYTHONDONTWRITEBYTECODE is set, every child
+    # process would otherwise compile each module edited since from source, and time it as start-up.
+    import compileall
+    compileall.compile_dir(str(Path(__file__).resolve().parent), quiet=1)
     try:
         if not args.no_build or args.profile:
             bench_startup(work, results)
