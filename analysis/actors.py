@@ -38,7 +38,7 @@ from typing import Iterable, Sequence
 
 from . import regexes
 from .datafiles import read_toml
-from .phrases import trie_pattern
+from .phrases import SEPARATOR, trie_pattern
 
 DATA_FILE = Path(__file__).parent / "data" / "actors.toml"
 
@@ -103,8 +103,6 @@ _POSSESSIVE_END = regexes.compile(r"['’]s?$")
 _CAPITAL_NEXT = regexes.compile(rf"{_SP}[A-Z]")
 # Every character that may come before a surface, and more: the ASCII ones outside [\w'#@] and all others (the scan's
 # lookbehind then rejects a word character or "’" among them).
-# Joins the texts of one scan (see _scan_each).
-_SEPARATOR = "\x00"
 _MAY_PRECEDE = r"[\x00-\x22\x24-\x26\x28-\x2f\x3a-\x3f\x5b-\x5e\x60\x7b-\U0010ffff]"
 
 
@@ -499,7 +497,7 @@ class ActorIndex:
         # starting with a class, it lets the engine skip to the next character that class admits with a table
         # look-up, where a leading lookbehind cost a full match attempt at every position.
         self._scan_rx = regexes.compile(rf"{_MAY_PRECEDE}(?<![\w'’#@])({trie_pattern(in_scan, _char_rx)})(?!\w)")
-        self._separator_in_surfaces = any(_SEPARATOR in s for s in self._surfaces)
+        self._separator_in_surfaces = any(SEPARATOR in s for s in self._surfaces)
         self._big_first_words = frozenset(big)
         self._group_match = _GroupPatterns(big)
         mods = sorted({m for m in words.get("modifiers", [])}, key=lambda m: (-len(m), m))  # one order in every process
@@ -674,7 +672,7 @@ class ActorIndex:
         if self._separator_in_surfaces:
             return [self._scan(t) for t in texts]
         out = [[] for _ in texts]
-        found = self._scan(_SEPARATOR.join(texts))
+        found = self._scan(SEPARATOR.join(texts))
         if not found:
             return out
         k = 0

@@ -140,10 +140,11 @@ class PhraseMatchers:
         return self._scanner.find_each_of(texts)
 
 
-# Texts scanned together are joined with a character that no scan or phrase pattern matches (it is neither a word
-# character nor white space, and phrases are words and spaces): next to it every lookaround, \b and \s+ behaves
-# as at the end of a string, so each text gets the matches it gets alone.
-_SEPARATOR = "\x00"
+# Texts scanned together (the sentences of an article, here and in the actor scan) are joined with a character that
+# no scan or phrase pattern matches (it is neither a word character nor white space, and phrases are words and
+# spaces): next to it every lookaround, \b and \s+ behaves as at the end of a string, so each text gets the matches
+# it gets alone.
+SEPARATOR = "\x00"
 # The ASCII characters that are not word characters, and all others.
 _MAY_PRECEDE_WORD = r"[\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\U0010ffff]"
 
@@ -190,7 +191,7 @@ class _StartScanner:
         return self._scan(text, lowered, (len(text),))[0]
 
     def find_each_of(self, texts: Sequence[str]) -> list[list[list[PhraseMatch]]]:
-        joined = _SEPARATOR.join(texts)
+        joined = SEPARATOR.join(texts)
         lowered = joined.lower()
         # No character lowers to nothing: the same length means every one lowers in place, in every text.
         if len(lowered) != len(joined) or "Σ" in joined:
@@ -212,7 +213,7 @@ class _StartScanner:
         part = 0
         part_end = ends[0] if ends else 0
         offset = 0  # where the part starts
-        for w in self._start_rx.finditer(_SEPARATOR + lowered):
+        for w in self._start_rx.finditer(SEPARATOR + lowered):
             p, word_end = w.span(1)
             p -= 1  # the text scanned has the separator in front
             while p >= part_end:

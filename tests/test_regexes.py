@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from analysis import regexes
+from tests.fresh_process import cache, new_process  # noqa: F401 - cache is a fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,21 +28,6 @@ PATTERNS = [
     (r"Ереван|Yerevan|Երևան", re.UNICODE),
     (rb" (?=\w)(?=(?:ab|c[de]))", 0),  # bytes patterns are kept too (the cue scan runs on ASCII bytes)
 ]
-
-
-def new_process(monkeypatch):
-    """The module's in-process state as a fresh process has it."""
-    monkeypatch.setattr(regexes, "_known", None)
-    monkeypatch.setattr(regexes, "_new", {})
-    monkeypatch.setattr(regexes, "_hits", set())
-
-
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    """An empty cache folder, seen by a fresh process."""
-    monkeypatch.setenv("ANALYSIS_REGEX_CACHE", str(tmp_path))
-    new_process(monkeypatch)
-    return tmp_path
 
 
 def test_a_pattern_from_the_cache_is_the_pattern_re_compile_makes(cache, monkeypatch):

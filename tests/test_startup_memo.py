@@ -12,21 +12,9 @@ from hypothesis import given, settings, strategies as st
 from textblob import en as textblob_en
 
 from analysis import actors, dates, datafiles, regexes, scoring, tension
+from tests.fresh_process import cache, new_process  # noqa: F401 - cache is a fixture
 
 DATA = Path(actors.__file__).parent / "data"
-
-
-def new_process(monkeypatch):
-    monkeypatch.setattr(regexes, "_known", None)
-    monkeypatch.setattr(regexes, "_new", {})
-    monkeypatch.setattr(regexes, "_hits", set())
-
-
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("ANALYSIS_REGEX_CACHE", str(tmp_path))
-    new_process(monkeypatch)
-    return tmp_path
 
 
 def kept(kind: str) -> int:
