@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import gc
 import hashlib
+import itertools
 import json
 import multiprocessing.util
 import os
@@ -764,71 +765,111 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
         outcomes.notes.append(frames_problem)
     previous = None  # the last build's pass state, and its frames (a future)
     memo = None
+    state = index = None
     if cache_path is not None:
-        state = None
         if frames_problem is None:
             index, problem = _read_frames_index(cache_path)
             if problem is not None:
                 outcomes.notes.append(problem)
             state = index.get("state") if index is not None else None
-            if isinstance(state, _PassState):
-                # The last build's frames load in a thread (Arrow reads without holding the interpreter) while
-                # this one reads the sources and processes the new articles.
-                from concurrent.futures import ThreadPoolExecutor
-                loader = ThreadPoolExecutor(max_workers=1)
-                previous = (state, loader.submit(_read_last_build, cache_path, index), index)
-                loader.shutdown(wait=False)  # the thread finishes its one task; the rebuild waits on the future
         memo = SourceMemo(getattr(state, "files", None), f"{PIPELINE_VERSION}|{code_fingerprint()}", sidecars)
-    # Workers are started (and warm up while this process reads) when there may be many articles to process;
-    # fewer run in this process, which keeps what it warmed up for the next build (a server adding a few
-    # uploads to a large corpus then pays the warm-up once, not two workers' at every upload).
-    if warm is not None and len(listing) - (memo.known_files if memo is not None else 0) >= _FEW_ARTICLES:
-        warm(workers)
+    if warm is not None:
+        # Workers are started (and warm up while this process reads) when there may be many articles to process.
+        # Fewer run in this process once it is warm, which keeps what it warmed up for the next build (a server
+        # adding a few uploads to a large corpus pays the warm-up once). A cold process (a command-line rebuild)
+        # has them processed by one helper worker instead, which warms up on another core while this one lists
+        # the sources and reads the last frames: that warm-up is a third of such a rebuild.
+        if len(listing) - (memo.known_files if memo is not None else 0) >= _FEW_ARTICLES:
+            warm(workers)
+        elif (isinstance(state, _PassState) and not _warm_here
+              and _resolve_sentiment(sentiment, len(state.keys)) != "encoder"):
+            warm(workers, helper=True)
+    if isinstance(state, _PassState):
+        # The last build's frames load in a thread (Arrow reads without holding the interpreter) while this one
+        # reads the sources and processes the new articles. (Started after the workers: forking a process
+        # while a thread holds a lock leaves that lock held in the child.)
+        from concurrent.futures import ThreadPoolExecutor
+        loader = ThreadPoolExecutor(max_workers=1)
+        previous = (state, loader.submit(_read_last_build, cache_path, index), index)
+        loader.shutdown(wait=False)  # the thread finishes its one task; the rebuild waits on the future
 
     raws: list[RawArticle] = []  # or KnownArticle: an article of a file unchanged since the last build
     raw_tokens: list[int] = []  # each raw's token in the report
     digests: list[str] = []
     seen_ids: dict[str, str] = {}
     identity = memo.identity if memo is not None else (lambda raw: (text_id(raw), content_digest(raw)))
-    for item in iter_sources(paths, memo=memo):
-        if isinstance(item, FileReport):
-            outcomes.file(item)
-            continue
-        token = outcomes.article(item.source)
-        tid, digest = identity(item)
-        if tid in seen_ids:
-            outcomes.duplicate(token, seen_ids[tid])
-            continue
-        seen_ids[tid] = item.source
-        raws.append(item)
-        raw_tokens.append(token)
-        digests.append(digest)
 
-    set_sentiment_mode(_resolve_sentiment(sentiment, len(raws)))
-    keys = [_cache_key(d) for d in digests]
+    def read():
+        """``(index in raws, article)`` for each article that is not a copy of one read before."""
+        for item in iter_sources(paths, memo=memo):
+            if isinstance(item, FileReport):
+                outcomes.file(item)
+                continue
+            token = outcomes.article(item.source)
+            tid, digest = identity(item)
+            if tid in seen_ids:
+                outcomes.duplicate(token, seen_ids[tid])
+                continue
+            seen_ids[tid] = item.source
+            raws.append(item)
+            raw_tokens.append(token)
+            digests.append(digest)
+            yield len(raws) - 1, item
+
     files = memo.saved if memo is not None else (lambda: None)
-    if previous is not None:
-        grown = _build_incremental(cache_path, manifest, raws, raw_tokens, keys, outcomes, runner, workers, progress,
-                                   previous, files)
-        if grown is not None:
-            return grown
-    cache, cache_problem = _load_cache(cache_path)
-    if cache_problem is not None:
-        outcomes.notes.append(cache_problem)
-    todo, unreadable = _load_known([(i, r, None) for i, (r, k) in enumerate(zip(raws, keys)) if k not in cache])
-    results: dict[int, tuple] = {i: (source, None, None, reason) for i, source, reason in unreadable}
+    results: dict[int, tuple] = {}
     # The statements frame is built piece by piece while the workers run (this process mostly waits on them
     # then), not all at once after the last article, when the workers would stand idle.
     pieces = _FramePieces(schema.STATEMENT_COLUMNS)
-    for i, r in enumerate(raws):
-        if keys[i] in cache:
-            results[i] = (r.source, *cache[keys[i]], None)
-            pieces.add(results[i][2])
+    if previous is None and getattr(runner, "streams", False):
+        # A full build on started workers: each batch of articles goes to them as soon as it is read, rather
+        # than after the last file (reading and hashing a thousand files kept two warm workers idle 0.2-0.6 s).
+        cache, cache_problem = _load_cache(cache_path)
+        reading = read()
+        # The sentiment model depends on the number of articles only up to the encoder's limit: known once
+        # one more than that is read (or all of them).
+        first = list(itertools.islice(reading, ENCODER_MAX_ARTICLES + 1))
+        set_sentiment_mode(_resolve_sentiment(sentiment, len(first)))
+
+        def todo():
+            for i, raw in itertools.chain(first, reading):
+                hit = cache.get(_cache_key(digests[i]))
+                if hit is not None:
+                    results[i] = (raw.source, *hit, None)
+                    pieces.add(results[i][2])
+                    continue
+                ready, unreadable = _load_known([(i, raw, None)])
+                for k, source, reason in unreadable:
+                    results[k] = (source, None, None, reason)
+                yield from ready
+
+        work = runner.stream(todo(), workers, len(listing))  # returns once every article is read and sent
+        keys = [_cache_key(d) for d in digests]
+    else:
+        for _ in read():
+            pass
+        set_sentiment_mode(_resolve_sentiment(sentiment, len(raws)))
+        keys = [_cache_key(d) for d in digests]
+        if previous is not None:
+            grown = _build_incremental(cache_path, manifest, raws, raw_tokens, keys, outcomes, runner, workers,
+                                       progress, previous, files)
+            if grown is not None:
+                return grown
+        cache, cache_problem = _load_cache(cache_path)
+        todo, unreadable = _load_known([(i, r, None) for i, (r, k) in enumerate(zip(raws, keys)) if k not in cache])
+        results.update({i: (source, None, None, reason) for i, source, reason in unreadable})
+        for i, r in enumerate(raws):
+            if keys[i] in cache:
+                results[i] = (r.source, *cache[keys[i]], None)
+                pieces.add(results[i][2])
+        work = runner(todo, workers)
+    if cache_problem is not None:
+        outcomes.notes.append(cache_problem)
     done = len(results)
     total = len(raws)
     if progress:
         progress(done, total, "cached")
-    for i, out in runner(todo, workers):
+    for i, out in work:
         results[i] = out
         if out[3] is None:
             pieces.add(out[2])
@@ -892,10 +933,9 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
     story_of = {a["article_id"]: a["story_id"] for a in articles}
 
     art_df = schema.conform(pd.DataFrame(articles, columns=None) if articles else pd.DataFrame(), schema.ARTICLE_COLUMNS)
-    st_df = pieces.frame()
+    st_df = pieces.frame(["article_id", "position"])
     if len(st_df):
-        st_df["story_id"] = st_df["article_id"].map(story_of).astype("str")
-        st_df = st_df.sort_values(["article_id", "position"]).reset_index(drop=True)
+        st_df["story_id"] = _map_ids(st_df["article_id"], story_of, "str")
     art_df = art_df.sort_values("source").reset_index(drop=True) if len(art_df) else art_df
     result = BuildResult(art_df, st_df, outcomes.report())
     # Not stored when an article failed: the failure may be passing (memory), so the next build retries it.
@@ -912,7 +952,8 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
 
 class _FramePieces:
     """A frame built from rows as they come, one conformed piece per ``_ROWS`` rows: the same frame as
-    ``schema.conform(pd.DataFrame(all rows))`` (conform works value by value), in row order."""
+    ``schema.conform(pd.DataFrame(all rows))`` (conform works value by value), in row order; ``frame(by)``
+    sorts it."""
 
     _ROWS = 20_000
 
@@ -920,6 +961,7 @@ class _FramePieces:
         self._columns = columns
         self._pieces: list[pd.DataFrame] = []
         self._rows: list[dict] = []
+        self._stale: list[tuple[int, set[str]]] = []  # (rows conformed so far, the articles replaced then)
 
     def add(self, rows: list[dict]) -> None:
         self._rows += rows
@@ -927,9 +969,10 @@ class _FramePieces:
             self._flush()
 
     def replace(self, article_ids: set[str], rows: list[dict]) -> None:
-        """``rows`` in place of the rows these articles had so far (articles dated again)."""
+        """``rows`` in place of the rows these articles had so far (articles dated again). The old rows are left
+        out when the frame is made, in the one copy that sorts it: filtering the pieces now copied every column."""
         self._flush()
-        self._pieces = [p[~p["article_id"].isin(list(article_ids))] for p in self._pieces]
+        self._stale.append((sum(len(p) for p in self._pieces), set(article_ids)))
         self.add(rows)
 
     def _flush(self) -> None:
@@ -937,13 +980,33 @@ class _FramePieces:
             self._pieces.append(schema.conform(pd.DataFrame(self._rows), self._columns))
             self._rows = []
 
-    def frame(self) -> pd.DataFrame:
+    def frame(self, by: list[str] | None = None) -> pd.DataFrame:
+        """The rows (without those replaced), sorted by the columns ``by`` when given."""
         self._flush()
         if not self._pieces:
             return schema.conform(pd.DataFrame(), self._columns)
-        if len(self._pieces) == 1:
-            return self._pieces[0]
-        return pd.concat(self._pieces, ignore_index=True)
+        whole = self._pieces[0] if len(self._pieces) == 1 else pd.concat(self._pieces, ignore_index=True)
+        keep = None
+        if self._stale:
+            ids = whole["article_id"]
+            out = np.zeros(len(whole), dtype=bool)
+            for upto, stale in self._stale:
+                out[:upto] |= ids.iloc[:upto].isin(list(stale)).to_numpy()
+            keep = np.flatnonzero(~out)
+        if by:
+            keys = whole[by] if keep is None else whole[by].take(keep)
+            keep = keys.sort_values(by).index.to_numpy()  # positions in ``whole``: its index is a range
+        if keep is None:
+            return whole
+        return whole.take(keep).reset_index(drop=True)
+
+
+def _map_ids(ids: pd.Series, mapping: dict, dtype) -> pd.Series:
+    """``ids.map(mapping).astype(dtype)``, looking each distinct id up once (a statement frame repeats each
+    article id dozens of times)."""
+    codes, uniques = pd.factorize(ids)
+    looked_up = np.array([mapping[u] for u in uniques] + [None], dtype=object)
+    return pd.Series(looked_up[codes], index=ids.index).astype(dtype)
 
 
 def _load_known(work: list[tuple]) -> tuple[list[tuple], list[tuple]]:
@@ -1092,8 +1155,8 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
         new_frame = schema.conform(pd.DataFrame(new_records), columns) if new_records else None
         frames.append(_insert_sorted(updated, new_frame, order) if new_frame is not None else updated.reset_index(drop=True))
     art_df, st_df = frames
-    art_df["story_id"] = art_df["article_id"].map(story_of).astype(last.articles["story_id"].dtype)
-    st_df["story_id"] = st_df["article_id"].map(story_of).astype(last.statements["story_id"].dtype)
+    art_df["story_id"] = _map_ids(art_df["article_id"], story_of, last.articles["story_id"].dtype)
+    st_df["story_id"] = _map_ids(st_df["article_id"], story_of, last.statements["story_id"].dtype)
     # What the store's delta needs: the articles whose rows changed (left, new, dated again), and the old
     # articles that joined another story.
     changed = (set(state.keys.values()) - keep_ids) | set(old_replaced) | set(new_art)
@@ -1463,8 +1526,10 @@ def _redo_key(key: str, ref: Reference) -> str:
     return hashlib.sha256(f"{key}\0{when}\0{ref.precision}\0{ref.evidence}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
-# Fewer articles than this are processed in the building process: starting workers costs more.
+# Fewer articles than this are processed in the building process (or by one helper worker while it is cold):
+# starting workers costs more.
 _FEW_ARTICLES = 40
+_warm_here = False  # this process has processed articles itself (its patterns, actor index and models are loaded)
 
 
 def _warm_worker() -> None:
@@ -1490,6 +1555,7 @@ class _LocalRunner:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._used = False
+        self._helper = False  # the pool is one helper worker (``warm(helper=True)``)
 
     def __enter__(self) -> "_LocalRunner":
         return self
@@ -1501,50 +1567,97 @@ class _LocalRunner:
             self._pool.shutdown(wait=self._used, cancel_futures=True)
             self._pool = None
 
-    def warm(self, workers: int | None) -> None:
+    def warm(self, workers: int | None, helper: bool = False) -> None:
         """Start the workers now and let them warm up (imports, the actor index) while this process reads the
-        sources: that warm-up is most of what a rebuild with a few new articles waits for."""
+        sources: that warm-up is most of what a rebuild with a few new articles waits for. ``helper``: one
+        worker, for a few articles."""
         workers = workers if workers is not None else (os.cpu_count() or 1)
         if workers <= 1 or self._pool is not None:
             return
+        if helper:
+            workers = 1
         try:
             self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker)
+            self._helper = helper
             for _ in range(workers):
                 self._pool.submit(int)  # starts a worker process (each runs the initializer first)
         except (OSError, RuntimeError):
             self._pool = None  # no workers to be had: the build runs them later, or in this process
 
     def __call__(self, todo: list[tuple[int, RawArticle, Reference | None]], workers: int | None):
+        global _warm_here
         if not todo:
             return
-        mode = sentiment_mode()
         workers = workers if workers is not None else (os.cpu_count() or 1)
         # A few articles are not worth starting workers for; once the workers run, they take any number (workers
         # still warming up are waited for: running the articles here meanwhile competes with them for the cores).
-        batches = [todo[k:k + _SCORE_BATCH] for k in range(0, len(todo), _SCORE_BATCH)]
         if workers <= 1 or (len(todo) < _FEW_ARTICLES and self._pool is None):
-            for batch in batches:
+            for k in range(0, len(todo), _SCORE_BATCH):
+                batch = todo[k:k + _SCORE_BATCH]
                 yield from zip((i for i, _, _ in batch), _process_batch([(r, ref) for _, r, ref in batch]))
+                _warm_here = True
             return
-        chunk = max(1, min(4, len(batches) // (workers * 8)))
+        if self._helper and len(todo) >= _FEW_ARTICLES:  # more than a helper's share after all: every core
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool, self._helper = None, False
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker)
+        yield from self._on_pool(iter(todo), self._chunk(len(todo), workers))
+
+    @property
+    def streams(self) -> bool:
+        """Workers are started (``warm``) and take work as it is read (``stream``)."""
+        return self._pool is not None and not self._helper
+
+    def stream(self, todo: Iterable[tuple[int, RawArticle, Reference | None]], workers: int | None, expected: int):
+        """``__call__`` for work still being read: each batch goes to the workers as it fills. Returns once
+        ``todo`` is exhausted, with an iterator of the results. ``expected``: about how many items come."""
+        workers = workers if workers is not None else (os.cpu_count() or 1)
+        return self._on_pool(iter(todo), self._chunk(expected, workers))
+
+    @staticmethod
+    def _chunk(items: int, workers: int) -> int:
+        return max(1, min(4, -(-items // _SCORE_BATCH) // (workers * 8)))
+
+    def _on_pool(self, todo, chunk: int):
+        """Send ``todo`` to the workers in batches (now: ``Executor.map`` submits everything before it returns)
+        and return an iterator of ``(i, result)``."""
+        mode = sentiment_mode()
+        batches: list[list[tuple]] = []
+
+        def work():
+            for batch in iter(lambda: list(itertools.islice(todo, _SCORE_BATCH)), []):
+                batches.append(batch)
+                yield [(r, ref, mode) for _, r, ref in batch]
+
+        self._used = True
+        try:
+            outs = self._pool.map(_process_batch, work(), chunksize=chunk)
+        except BrokenProcessPool as exc:
+            for _ in work():  # the rest is read all the same, and reported
+                pass
+            return self._lost(batches, set(), exc)
+        return self._collect(batches, outs)
+
+    def _collect(self, batches: list[list[tuple]], outs):
         done: set[int] = set()
         try:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker)
-            self._used = True
-            work = [[(r, ref, mode) for _, r, ref in batch] for batch in batches]
-            for batch, outs in zip(batches, self._pool.map(_process_batch, work, chunksize=chunk)):
-                for (i, _, _), out in zip(batch, outs):
+            for batch, got in zip(batches, outs):
+                for (i, _, _), out in zip(batch, got):
                     done.add(i)
                     yield i, out
         except BrokenProcessPool as exc:
-            # A worker died (killed for memory, a crash in native code): the build goes on without the articles it
-            # had not finished; they are reported, not cached, so the next build tries them again.
-            if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-            reason = f"extraction failed: a worker process died ({type(exc).__name__}); retried on the next build"
-            for i, r, _ in todo:
+            yield from self._lost(batches, done, exc)
+
+    def _lost(self, batches: list[list[tuple]], done: set[int], exc: BaseException):
+        # A worker died (killed for memory, a crash in native code): the build goes on without the articles it
+        # had not finished; they are reported, not cached, so the next build tries them again.
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+        reason = f"extraction failed: a worker process died ({type(exc).__name__}); retried on the next build"
+        for batch in batches:
+            for i, r, _ in batch:
                 if i not in done:
                     yield i, (r.source, None, None, reason)
 

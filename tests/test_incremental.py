@@ -153,20 +153,71 @@ def test_a_build_gives_the_garbage_collector_its_settings_back(corpus):
     assert gc.get_threshold() == before
 
 
-def test_a_few_new_articles_are_processed_without_starting_workers(tmp_path, monkeypatch):
-    """Workers cost a warm-up each (imports, actor index, models): a build with many articles to process starts
-    them; a rebuild with a few new ones processes them in the building process (a server adding uploads)."""
-    folder, cache = tmp_path / "corpus", tmp_path / "cache"
-    write_corpus(pipeline._FEW_ARTICLES + 5, folder, seed=7)
+def _count_pools(monkeypatch) -> list[int]:
+    """The ``max_workers`` of each process pool the pipeline starts."""
     pools = []
     real = pipeline.ProcessPoolExecutor
-    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", lambda *a, **k: pools.append(1) or real(*a, **k))
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor",
+                        lambda *a, **k: pools.append(k.get("max_workers")) or real(*a, **k))
+    return pools
+
+
+def test_a_warm_process_processes_a_few_new_articles_itself(tmp_path, monkeypatch):
+    """Workers cost a warm-up each (imports, actor index, models): a build with many articles to process starts
+    them; a rebuild with a few new ones, in a process that has processed articles before (a server adding
+    uploads), processes them itself."""
+    folder, cache = tmp_path / "corpus", tmp_path / "cache"
+    write_corpus(pipeline._FEW_ARTICLES + 5, folder, seed=7)
+    pools = _count_pools(monkeypatch)
     build_corpus([folder], cache_dir=cache, workers=2, sentiment="fast")
-    assert pools, "a build of many articles runs them on workers"
+    assert pools == [2], "a build of many articles runs them on every core"
     pools.clear()
+    monkeypatch.setattr(pipeline, "_warm_here", True)
     write_corpus(2, folder, seed=7, start=pipeline._FEW_ARTICLES + 5)
     grown = build_corpus([folder], cache_dir=cache, workers=2, sentiment="fast")
     assert not pools
+    fresh = build_corpus([folder], workers=1, sentiment="fast")
+    pd.testing.assert_frame_equal(grown.statements, fresh.statements)
+    pd.testing.assert_frame_equal(grown.articles, fresh.articles)
+
+
+def test_a_cold_process_hands_a_few_new_articles_to_one_helper_worker(tmp_path, monkeypatch):
+    """A process that has not processed articles yet (a command-line rebuild) has one worker warm up while it
+    reads; it processes them once it has, and the frames are those of a build from scratch. With one worker
+    asked for, no helper."""
+    folder, cache = tmp_path / "corpus", tmp_path / "cache"
+    write_corpus(pipeline._FEW_ARTICLES + 5, folder, seed=8)
+    build_corpus([folder], cache_dir=cache, workers=2, sentiment="fast")
+    monkeypatch.setattr(pipeline, "_warm_here", False)
+    pools = _count_pools(monkeypatch)
+    served = []
+    real_batch = pipeline._LocalRunner._on_pool
+    monkeypatch.setattr(pipeline._LocalRunner, "_on_pool", lambda self, todo, chunk: served.append(1) or real_batch(self, todo, chunk))
+    write_corpus(3, folder, seed=8, start=pipeline._FEW_ARTICLES + 5)
+    grown = build_corpus([folder], cache_dir=cache, workers=2, sentiment="fast")
+    assert pools == [1] and served, "one helper, which processed the new articles"
+    assert pipeline._warm_here is False, "this process did not process them itself"
+    fresh = build_corpus([folder], workers=1, sentiment="fast")
+    pd.testing.assert_frame_equal(grown.statements, fresh.statements)
+    pd.testing.assert_frame_equal(grown.articles, fresh.articles)
+    pools.clear()
+    write_corpus(2, folder, seed=8, start=pipeline._FEW_ARTICLES + 8)
+    build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
+    assert not pools
+
+
+def test_a_helper_given_many_articles_after_all_makes_way_for_every_core(tmp_path, monkeypatch):
+    """A file that changed may hold many new articles (a JSON-lines export grown by hundreds): the helper that
+    was started for a few is replaced by a worker per core."""
+    folder, cache = tmp_path / "corpus", tmp_path / "cache"
+    write_corpus(2 * pipeline._FEW_ARTICLES + 5, folder, seed=9)
+    build_corpus([folder], cache_dir=cache, workers=2, sentiment="fast")
+    monkeypatch.setattr(pipeline, "_warm_here", False)
+    monkeypatch.setattr(pipeline.SourceMemo, "known_files", property(lambda self: 10**6))  # looks like few new
+    pools = _count_pools(monkeypatch)
+    write_corpus(pipeline._FEW_ARTICLES + 2, folder, seed=9, start=2 * pipeline._FEW_ARTICLES + 5)
+    grown = build_corpus([folder], cache_dir=cache, workers=2, sentiment="fast")
+    assert pools == [1, 2]
     fresh = build_corpus([folder], workers=1, sentiment="fast")
     pd.testing.assert_frame_equal(grown.statements, fresh.statements)
 
