@@ -926,6 +926,7 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
             art_rows[k] = rows
         pieces.replace({articles[k]["article_id"] for k in redone}, [r for k in redone for r in art_rows[k]])
         redo_keys = {k: v for k, v in redo_keys.items() if k in redone}
+    _release(runner)
     if cache_path is not None and new_cache.keys() != cache.keys():
         unsaved = _save_cache(cache_path, new_cache, cache)
         if unsaved is not None:
@@ -1136,6 +1137,7 @@ def _build_incremental(cache_path: Path, manifest: str | None, raws: list[RawArt
         if n < len(tasks):
             redone[aid] = tasks[n][2]
             new_entries[tasks[n][2]] = (art, rows)
+    _release(runner)
 
     for aid, (art, rows) in replaced.items():
         if aid in new_rows:
@@ -1337,6 +1339,7 @@ def _read_last_build(cache_dir: Path, index: dict) -> tuple[BuildResult | None, 
     quotes_of: dict[str, list[dict]] = {}
     for r in _records(q):
         quotes_of.setdefault(r["article_id"], []).append(r)
+        _quote_signature(r["quote"])  # memoised: planning the corpus pass then finds them computed
     return last, problem, (_records(last.articles[list(_PLAN_FIELDS)]), quotes_of)
 
 
@@ -1521,6 +1524,13 @@ def _run_redo(runner, work: list[tuple[int, RawArticle, Reference | None]], work
     yield from runner(remote, workers)
 
 
+def _release(runner) -> None:
+    """Tell a runner that can be told (the local one) that the build has no more articles for it."""
+    release = getattr(runner, "release", None)
+    if release is not None:
+        release()
+
+
 def _redo_key(key: str, ref: Reference) -> str:
     when = ref.date.isoformat() if ref.date is not None else ""
     return hashlib.sha256(f"{key}\0{when}\0{ref.precision}\0{ref.evidence}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
@@ -1556,11 +1566,23 @@ class _LocalRunner:
         self._pool: ProcessPoolExecutor | None = None
         self._used = False
         self._helper = False  # the pool is one helper worker (``warm(helper=True)``)
+        self._exiting: threading.Thread | None = None  # ``release``: the pool's thread that waits for its workers
+
+    def release(self) -> None:
+        """The build has no more work for the workers: they exit now, while it makes its frames (``__exit__``
+        still waits for them, so that no process outlives the build)."""
+        if self._pool is not None and self._used:
+            self._exiting = getattr(self._pool, "_executor_manager_thread", None)
+            self._pool.shutdown(wait=False)
+            self._pool = None
 
     def __enter__(self) -> "_LocalRunner":
         return self
 
     def __exit__(self, *exc) -> None:
+        if self._exiting is not None:
+            self._exiting.join()
+            self._exiting = None
         if self._pool is not None:
             # Workers that only warmed up (a build that had nothing to process) are not waited for; workers that
             # did work are, so that no process outlives the build.

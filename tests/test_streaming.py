@@ -60,3 +60,26 @@ def test_a_small_corpus_is_counted_whole_before_the_model_is_chosen(tmp_path, mo
     build_corpus([folder], workers=2, sentiment="auto")
     assert chosen == [pipeline._FEW_ARTICLES + 4]
     assert events.index("sent") > len(events) - 1 - events[::-1].index("read")
+
+
+def test_the_workers_are_let_go_before_the_frames_are_made_and_none_outlives_the_build(tmp_path, monkeypatch):
+    """Once the corpus pass needs no more articles processed, the workers are told to exit (they exit while the
+    frames are made); the build still returns only once they are gone."""
+    import multiprocessing
+
+    folder = tmp_path / "corpus"
+    write_corpus(pipeline._FEW_ARTICLES + 10, folder, seed=13)
+    released = []
+    real_frame = pipeline._FramePieces.frame
+
+    def frame(self, *a, **k):
+        released.append(not pipeline._LocalRunner.streams.fget(runner[0]) and runner[0]._exiting is not None)
+        return real_frame(self, *a, **k)
+
+    runner = []
+    real_init = pipeline._LocalRunner.__init__
+    monkeypatch.setattr(pipeline._LocalRunner, "__init__", lambda self: runner.append(self) or real_init(self))
+    monkeypatch.setattr(pipeline._FramePieces, "frame", frame)
+    build_corpus([folder], workers=2, sentiment="fast")
+    assert released == [True], "the pool was shut down before the statements frame was made"
+    assert multiprocessing.active_children() == []
