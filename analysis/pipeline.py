@@ -1389,6 +1389,16 @@ def _without_rows(frame: pd.DataFrame, hit: np.ndarray) -> pd.DataFrame:
     return pd.concat(pieces, ignore_index=True) if pieces else frame.iloc[:0]
 
 
+def _rows_at(frame: pd.DataFrame, hit: np.ndarray) -> pd.DataFrame:
+    """The rows at positions ``hit`` (ascending), as slices joined: a boolean filter or a take of a frame joined
+    from slices (``_insert_sorted``) copied every column whole first, 50 ms for a few rows at 1,000 articles."""
+    if not len(hit):
+        return frame.iloc[:0]
+    cuts = np.flatnonzero(np.diff(hit) > 1) + 1  # runs of adjacent rows: an article's statements
+    return pd.concat([frame.iloc[hit[a]:hit[b - 1] + 1] for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(hit)])],
+                     ignore_index=True)
+
+
 def _frames_part(cache_dir: Path, token: str, which: str) -> Path:
     return cache_dir / f"frames-v{PIPELINE_VERSION}.{token}.{which}.arrow"
 
@@ -1471,7 +1481,7 @@ def _save_frames(cache_dir: Path, manifest: str, result: BuildResult, state: _Pa
     frames = (result.articles, result.statements)
     if delta is not None:
         ids = list(delta["ids"])
-        frames = tuple(f[f["article_id"].isin(ids)] for f in frames)
+        frames = tuple(_rows_at(f, np.flatnonzero(f["article_id"].isin(ids).to_numpy())) for f in frames)
         index = {"token": change.stored["token"], "delta": {**delta, "token": token}}
     else:
         index = {"token": token}
