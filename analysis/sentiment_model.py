@@ -406,45 +406,54 @@ _TABLES = ("word_cols", "pair_code", "pair_cols", "group_of")
 
 class _FastModel(SentimentModel):
     def __init__(self, path: Path):
-        raw = (path / "fast.json").read_bytes()
-        meta = json.loads(raw.decode("utf-8"))
-        super().__init__(meta["name"], "fast", path)
-        self.meta = meta
+        self._meta_bytes = (path / "fast.json").read_bytes()
+        # The stored tables carry the model's name: parsing fast.json (its 63,000-word vocabulary) cost a tenth of
+        # a process's start-up, for the name alone.
+        name = self._load_tables(path / FAST_TABLES, hashlib.sha256(self._meta_bytes).hexdigest())
+        if name is None:
+            self.ranges = group_ranges(self.meta["vocab"])
+            self._index_vocabulary(self.meta["vocab"])
+            name = self.meta["name"]
+        super().__init__(name, "fast", path)
         with np.load(path / "fast.npz") as arrays:
             self.idf = arrays["idf"].astype(np.float32)
             self.coef = arrays["coef"].astype(np.float32)  # (n_features, 3)
             self.intercept = arrays["intercept"].astype(np.float32)
         # Side by side, one gather brings what a feature weighs (one memory line instead of two).
         self._idf_coef = np.column_stack([self.idf, self.coef])
-        if not self._load_tables(path / FAST_TABLES, hashlib.sha256(raw).hexdigest()):
-            self.ranges = group_ranges(meta["vocab"])
-            self._index_vocabulary(meta["vocab"])
         # Where each group but the first starts: a column's group is the number of these it has reached, which
         # is ``self._group_of[column]`` worked out instead of read from a table at random (a build that does much
         # else leaves that table out of the CPU caches; the ranges run one after the other from column 0).
         self._group_starts = np.array([lo for lo, _ in self.ranges[1:]], dtype=np.int64)
 
     @functools.cached_property
+    def meta(self) -> dict:
+        """fast.json: the model's name, training settings and vocabulary."""
+        return json.loads(self._meta_bytes.decode("utf-8"))
+
+    @functools.cached_property
     def vocab(self) -> dict[str, int]:
         """Feature -> column (the reference featuriser's view; scoring uses the tables)."""
         return {f: j for j, f in enumerate(self.meta["vocab"])}
 
-    def _load_tables(self, file: Path, vocab_hash: str) -> bool:
+    def _load_tables(self, file: Path, vocab_hash: str) -> str | None:
+        """The tables stored for the fast.json of this hash; returns the model's name, None when there are none."""
         try:
             with np.load(file) as t:
                 if str(t["vocab_hash"]) != vocab_hash:
-                    return False
+                    return None
+                name = str(t["name"])
                 tokens = t["tokens"].tolist()
                 self.ranges = [tuple(r) for r in t["ranges"].tolist()]
-                tables = {name: t[name] for name in _TABLES}
+                tables = {k: t[k] for k in _TABLES}
         except (OSError, KeyError, ValueError):
-            return False
+            return None
         self._token_id = dict(zip(tokens, range(len(tokens))))
         self._unknown = len(tokens)
         k = len(tokens) + 1
         self._code_type = np.int32 if k * k < 2**31 else np.int64
-        self._word_cols, self._pair_code, self._pair_cols, self._group_of = (tables[name] for name in _TABLES)
-        return True
+        self._word_cols, self._pair_code, self._pair_cols, self._group_of = (tables[n] for n in _TABLES)
+        return name
 
     def write_tables(self, file: Path) -> None:
         """Store the tables derived from this model's vocabulary (``train_sentiment`` does it after training; a
@@ -452,7 +461,7 @@ class _FastModel(SentimentModel):
         self.ranges = group_ranges(self.meta["vocab"])
         self._index_vocabulary(self.meta["vocab"])
         tokens = sorted(self._token_id, key=self._token_id.get)
-        np.savez(file, vocab_hash=hashlib.sha256((self.path / "fast.json").read_bytes()).hexdigest(),
+        np.savez(file, vocab_hash=hashlib.sha256((self.path / "fast.json").read_bytes()).hexdigest(), name=self.name,
                  tokens=np.array(tokens, dtype=str), ranges=np.array(self.ranges, dtype=np.int64).reshape(-1, 2),
                  **{name: getattr(self, "_" + name) for name in _TABLES})
 

@@ -417,6 +417,8 @@ def test_the_shipped_lookup_tables_are_those_of_the_shipped_vocabulary(tmp_path)
         a, b = getattr(shipped, name), getattr(derived, name)
         assert a.dtype == b.dtype and np.array_equal(a, b), name
     assert shipped._code_type == derived._code_type and shipped._unknown == derived._unknown
+    assert "meta" not in shipped.__dict__, "with its tables, the model loads without parsing fast.json"
+    assert shipped.name == derived.name == json.loads((DEFAULT_DIR / "fast.json").read_text(encoding="utf-8"))["name"]
 
     (fresh_dir / FAST_TABLES).write_bytes((DEFAULT_DIR / FAST_TABLES).read_bytes())
     meta = json.loads((fresh_dir / "fast.json").read_text(encoding="utf-8"))
