@@ -39,8 +39,16 @@ class PhraseMatch:
 
 def _trie(words: Iterable[str], follows: dict[str, str] | None = None) -> str:
     """A regex alternation of ``words``, factored as a trie: at every branch the alternatives start with different
-    characters, so at most one goes on. ``follows``: a word -> a lookahead the text must match after that word."""
+    characters, so at most one goes on. ``follows``: a word -> a lookahead the text must match after that word.
+    Kept between processes (``regexes.memo``), as ``trie_pattern`` is: the speakers' phrases cost each process
+    that extracts a few milliseconds here."""
     follows = follows or {}
+    words = sorted(set(words))  # the trie is the same in any order
+    return regexes.memo("phrase_trie", [f"{w}\x01{follows.get(w, '')}" for w in words],
+                        lambda: _trie_of(words, follows), code=[__name__])
+
+
+def _trie_of(words: list[str], follows: dict[str, str]) -> str:
     root: dict = {}
     for w in words:
         node = root

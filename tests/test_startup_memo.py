@@ -175,6 +175,30 @@ def test_the_date_word_trie_is_the_one_built_from_the_forms(words, cased):
 
 
 @settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(st.sampled_from("abcd"), min_size=1, max_size=5), min_size=1, max_size=12),
+       st.dictionaries(st.text(st.sampled_from("abcd"), min_size=1, max_size=5), st.sampled_from(["", "(?=x)", "(?=y)"])))
+def test_the_phrase_start_trie_kept_is_the_one_built_in_any_order(words, follows):
+    from analysis import phrases
+    kept = phrases._trie(words, follows)
+    assert kept == phrases._trie_of(sorted(set(words)), follows) == phrases._trie(list(reversed(words)), follows)
+    for w in words:
+        after = {"(?=x)": "x", "(?=y)": "y"}.get(follows.get(w, ""), "")  # what the word's lookahead wants
+        assert re.fullmatch(rf"(?:{kept}){after}", w + after)
+
+
+def test_a_fresh_process_takes_the_phrase_trie_kept_and_another_word_list_builds_its_own(cache, monkeypatch):
+    from analysis import phrases
+    built = []
+    real = phrases._trie_of
+    monkeypatch.setattr(phrases, "_trie_of", lambda w, f: built.append(1) or real(w, f))
+    first = phrases._trie(["said", "says", "told"], {"told": "(?=x)"})
+    regexes.save()
+    new_process(monkeypatch)
+    assert phrases._trie(["told", "says", "said"], {"told": "(?=x)"}) == first and built == [1]
+    assert phrases._trie(["said", "says", "told"], {}) != first and built == [1, 1]
+
+
+@settings(max_examples=150, deadline=None)
 @given(st.sets(st.text(st.sampled_from("abc '-"), min_size=1, max_size=5), max_size=15))
 def test_the_cue_prefix_trie_matches_exactly_where_a_prefix_starts(prefixes):
     rx = re.compile(tension._any_prefix(prefixes))
