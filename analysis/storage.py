@@ -54,10 +54,20 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
 
 def write_feather_cache(frame: pd.DataFrame, path: Path) -> None:
     """A frame as an Arrow (Feather) file, zstd-compressed (several times smaller, no slower to write or read),
-    written by pyarrow straight to the temporary name; no fsync: a cache found torn is rebuilt."""
+    written by pyarrow straight to the temporary name; no fsync: a cache found torn is rebuilt.
+
+    A frame joined from many slices (a rebuild's delta) is written as one block per column: written as it is, each
+    slice became a record batch of its own, and reading 560 rows in 21 batches took 30 ms, as long as 26,000 rows
+    in one."""
+    import pyarrow as pa
+    from pyarrow import feather
+
+    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+    if table.num_columns and table.column(0).num_chunks > 8:
+        table = table.combine_chunks()
     with _replacing(path) as (fd, tmp):
         os.close(fd)
-        frame.to_feather(tmp, compression="zstd")
+        feather.write_feather(table, tmp, compression="zstd")
 
 
 def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:

@@ -258,3 +258,18 @@ def test_overlapping_builds_give_the_collector_back_its_settings_when_the_last_e
     assert gc.get_threshold() == pipeline._BUILD_GC_THRESHOLDS, "the second build is still under way"
     second.__exit__(None, None, None)
     assert gc.get_threshold() == before
+
+
+def test_a_frame_joined_from_many_slices_is_stored_in_one_block_per_column(tmp_path):
+    """A delta's rows are slices of the frames joined together; stored as they are, each slice became a record
+    batch of its own, and reading a few hundred rows took as long as the whole corpus."""
+    from pyarrow import feather
+
+    from analysis.storage import write_feather_cache
+
+    frame = pd.DataFrame({"article_id": [f"a{i:03d}" for i in range(300)], "n": range(300)}).astype({"article_id": "string"})
+    joined = pd.concat([frame.iloc[k:k + 10] for k in range(0, 300, 20)], ignore_index=True)
+    write_feather_cache(joined, tmp_path / "delta.arrow")
+    table = feather.read_table(tmp_path / "delta.arrow")
+    assert table.column(0).num_chunks == 1 and table.num_rows == 150
+    pd.testing.assert_frame_equal(pd.read_feather(tmp_path / "delta.arrow"), joined)
