@@ -21,8 +21,9 @@ and gives it back to ``_sre.compile`` in the next process. Safeguards:
 
 ``memo(kind, inputs, compute, code)`` keeps what the steps build from their data files before they compile it (the
 prefix tree of 20,000 actor names, the first letters each cue pattern can match: another 0.08 s; the parsed TOML
-data files, see ``datafiles.py``; TextBlob's sentiment lexicon, see ``scoring.py``), under a digest
-of the inputs and of the source files of the code that computes it: editing either computes it again.
+data files, see ``datafiles.py``; TextBlob's sentiment lexicon, see ``scoring.py``; the loaded actor index, see
+``actors.ActorIndex.from_file``), under a digest of the inputs and of the source files of the code that computes it:
+editing either computes it again.
 
 Where: ``$ANALYSIS_REGEX_CACHE`` (a folder, or ``off``), else ``$XDG_CACHE_HOME/armenia-russia-rift``, else
 ``~/.cache/armenia-russia-rift``. Saving is best effort: a read-only home only costs the start-up time.
@@ -55,6 +56,9 @@ _hits: set[tuple] = set()
 # Edited cue or actor files leave their old patterns behind; past this many entries a save keeps only the patterns
 # this process used (the steps compile about 700, and the lazily compiled ones grow with the corpus).
 _MAX_ENTRIES = 5000
+# Every process loads the whole file, and each edit of the actor file or its loader leaves a stale loaded index of
+# ~0.45 MB behind (``actors.ActorIndex.from_file``): past this size too a save keeps only what this process used.
+_MAX_BYTES = 8 << 20
 # The array type whose items are the engine's code words. Stored as bytes, the code of 700 patterns loads in under
 # a millisecond; as lists of numbers, marshal made an int object of each of 600,000 words (7-12 ms per process).
 _CODE_TYPE = next((t for t in "ILQ" if _sre is not None and array(t).itemsize == getattr(_sre, "CODESIZE", 0)), None)
@@ -204,10 +208,12 @@ def save() -> int:
         _new.clear()
         merged = _load()
         merged.update(fresh)
-        if len(merged) > _MAX_ENTRIES:
-            merged = {k: v for k, v in merged.items() if k in fresh or k in _hits}
         try:
-            atomic_write_bytes(path, marshal.dumps((_FORMAT, merged)), durable=False)
+            data = marshal.dumps((_FORMAT, merged))
+            if len(merged) > _MAX_ENTRIES or len(data) > _MAX_BYTES:
+                merged = {k: v for k, v in merged.items() if k in fresh or k in _hits}
+                data = marshal.dumps((_FORMAT, merged))
+            atomic_write_bytes(path, data, durable=False)
         except (OSError, ValueError):
             return 0
         if _known is not None:
