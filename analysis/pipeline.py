@@ -776,12 +776,14 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
     if warm is not None:
         # Workers are started (and warm up while this process reads) when there may be many articles to process.
         # Fewer run in this process once it is warm, which keeps what it warmed up for the next build (a server
-        # adding a few uploads to a large corpus pays the warm-up once). A cold process (a command-line rebuild)
-        # has them processed by one helper worker instead, which warms up on another core while this one lists
-        # the sources and reads the last frames: that warm-up is a third of such a rebuild.
+        # adding a few uploads to a large corpus pays the warm-up once). A cold command-line rebuild has them
+        # processed by one helper worker instead, which warms up on another core while this process lists the
+        # sources and reads the last frames: that warm-up is a third of such a rebuild. Only a process with no
+        # other thread forks for a few articles: a server's threads may hold locks that the child would inherit
+        # held; it processes a few uploads itself, as before.
         if len(listing) - (memo.known_files if memo is not None else 0) >= _FEW_ARTICLES:
             warm(workers)
-        elif (isinstance(state, _PassState) and not _warm_here
+        elif (isinstance(state, _PassState) and not _warm_here and _only_thread()
               and _resolve_sentiment(sentiment, len(state.keys)) != "encoder"):
             warm(workers, helper=True)
     if isinstance(state, _PassState):
@@ -1550,6 +1552,11 @@ def _redo_key(key: str, ref: Reference) -> str:
 # starting workers costs more.
 _FEW_ARTICLES = 40
 _warm_here = False  # this process has processed articles itself (its patterns, actor index and models are loaded)
+
+
+def _only_thread() -> bool:
+    """This process runs no other thread (a command-line build, not a server)."""
+    return threading.active_count() == 1
 
 
 def _warm_worker() -> None:

@@ -184,11 +184,12 @@ def test_a_warm_process_processes_a_few_new_articles_itself(tmp_path, monkeypatc
 def test_a_cold_process_hands_a_few_new_articles_to_one_helper_worker(tmp_path, monkeypatch):
     """A process that has not processed articles yet (a command-line rebuild) has one worker warm up while it
     reads; it processes them once it has, and the frames are those of a build from scratch. With one worker
-    asked for, no helper."""
+    asked for, no helper; in a process running other threads (a server), no helper either."""
     folder, cache = tmp_path / "corpus", tmp_path / "cache"
     write_corpus(pipeline._FEW_ARTICLES + 5, folder, seed=8)
     build_corpus([folder], cache_dir=cache, workers=2, sentiment="fast")
     monkeypatch.setattr(pipeline, "_warm_here", False)
+    monkeypatch.setattr(pipeline, "_only_thread", lambda: True)  # as a command-line build is (pytest may not be)
     pools = _count_pools(monkeypatch)
     served = []
     real_batch = pipeline._LocalRunner._on_pool
@@ -204,6 +205,12 @@ def test_a_cold_process_hands_a_few_new_articles_to_one_helper_worker(tmp_path, 
     write_corpus(2, folder, seed=8, start=pipeline._FEW_ARTICLES + 8)
     build_corpus([folder], cache_dir=cache, workers=1, sentiment="fast")
     assert not pools
+    monkeypatch.setattr(pipeline, "_warm_here", False)
+    monkeypatch.setattr(pipeline, "_only_thread", lambda: False)
+    write_corpus(2, folder, seed=8, start=pipeline._FEW_ARTICLES + 10)
+    served_by_server = build_corpus([folder], cache_dir=cache, workers=2, sentiment="fast")
+    assert not pools and pipeline._warm_here is True, "a server's process processes a few uploads itself"
+    pd.testing.assert_frame_equal(served_by_server.statements, build_corpus([folder], workers=1, sentiment="fast").statements)
 
 
 def test_a_helper_given_many_articles_after_all_makes_way_for_every_core(tmp_path, monkeypatch):
@@ -213,6 +220,7 @@ def test_a_helper_given_many_articles_after_all_makes_way_for_every_core(tmp_pat
     write_corpus(2 * pipeline._FEW_ARTICLES + 5, folder, seed=9)
     build_corpus([folder], cache_dir=cache, workers=2, sentiment="fast")
     monkeypatch.setattr(pipeline, "_warm_here", False)
+    monkeypatch.setattr(pipeline, "_only_thread", lambda: True)
     monkeypatch.setattr(pipeline.SourceMemo, "known_files", property(lambda self: 10**6))  # looks like few new
     pools = _count_pools(monkeypatch)
     write_corpus(pipeline._FEW_ARTICLES + 2, folder, seed=9, start=2 * pipeline._FEW_ARTICLES + 5)
