@@ -410,8 +410,12 @@ REBUILD_REPS = 3
 
 def _median_run(runs: list) -> dict:
     """The run (a child's figures) with the median time among ``runs`` (callables), each run once, in turn."""
-    done = sorted((run() for run in runs), key=lambda r: r["seconds"])
-    return done[len(done) // 2]
+    return _median_of([run() for run in runs])
+
+
+def _median_of(done: list[dict]) -> dict:
+    """The child's figures with the median time among ``done``."""
+    return sorted(done, key=lambda r: r["seconds"])[len(done) // 2]
 
 
 def bench_startup(work: Path, results: dict) -> None:
@@ -478,9 +482,7 @@ def bench_build(n: int, work: Path, workers: int | None, results: dict, sentimen
         again_runs.append(rebuild(again_paths, once))
     shutil.rmtree(kept)
     shutil.rmtree(once)
-    par = sorted(pars, key=lambda x: x["seconds"])[len(pars) // 2]
-    grown = sorted(grown_runs, key=lambda x: x["seconds"])[len(grown_runs) // 2]
-    again = sorted(again_runs, key=lambda x: x["seconds"])[len(again_runs) // 2]
+    par, grown, again = _median_of(pars), _median_of(grown_runs), _median_of(again_runs)
     paired = statistics.median(g["seconds"] / p["seconds"] for g, p in zip(grown_runs, pars))
     again_paired = statistics.median(g["seconds"] / p["seconds"] for g, p in zip(again_runs, pars))
 

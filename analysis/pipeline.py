@@ -823,6 +823,21 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
     # The statements frame is built piece by piece while the workers run (this process mostly waits on them
     # then), not all at once after the last article, when the workers would stand idle.
     pieces = _FramePieces(schema.STATEMENT_COLUMNS)
+
+    def to_process(items, cache: dict):
+        """The ``(i, article, None)`` of ``items`` to process: a cached article's result and an unreadable one's
+        reason go straight to ``results``."""
+        for i, raw in items:
+            hit = cache.get(_cache_key(digests[i]))
+            if hit is not None:
+                results[i] = (raw.source, *hit, None)
+                pieces.add(hit[1])
+                continue
+            ready, unreadable = _load_known([(i, raw, None)])
+            for k, source, reason in unreadable:
+                results[k] = (source, None, None, reason)
+            yield from ready
+
     if previous is None and getattr(runner, "streams", False):
         # A full build on started workers: each batch of articles goes to them as soon as it is read, rather
         # than after the last file (reading and hashing a thousand files kept two warm workers idle 0.2-0.6 s).
@@ -832,20 +847,8 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
         # one more than that is read (or all of them).
         first = list(itertools.islice(reading, ENCODER_MAX_ARTICLES + 1))
         set_sentiment_mode(_resolve_sentiment(sentiment, len(first)))
-
-        def todo():
-            for i, raw in itertools.chain(first, reading):
-                hit = cache.get(_cache_key(digests[i]))
-                if hit is not None:
-                    results[i] = (raw.source, *hit, None)
-                    pieces.add(results[i][2])
-                    continue
-                ready, unreadable = _load_known([(i, raw, None)])
-                for k, source, reason in unreadable:
-                    results[k] = (source, None, None, reason)
-                yield from ready
-
-        work = runner.stream(todo(), workers, len(listing))  # returns once every article is read and sent
+        # returns once every article is read and sent
+        work = runner.stream(to_process(itertools.chain(first, reading), cache), workers, len(listing))
         keys = [_cache_key(d) for d in digests]
     else:
         for _ in read():
@@ -858,13 +861,7 @@ def _build_corpus(paths, *, cache_dir, workers, progress, runner, sentiment, war
             if grown is not None:
                 return grown
         cache, cache_problem = _load_cache(cache_path)
-        todo, unreadable = _load_known([(i, r, None) for i, (r, k) in enumerate(zip(raws, keys)) if k not in cache])
-        results.update({i: (source, None, None, reason) for i, source, reason in unreadable})
-        for i, r in enumerate(raws):
-            if keys[i] in cache:
-                results[i] = (r.source, *cache[keys[i]], None)
-                pieces.add(results[i][2])
-        work = runner(todo, workers)
+        work = runner(list(to_process(enumerate(raws), cache)), workers)
     if cache_problem is not None:
         outcomes.notes.append(cache_problem)
     done = len(results)
@@ -1387,8 +1384,7 @@ def _without_rows(frame: pd.DataFrame, hit: np.ndarray) -> pd.DataFrame:
     """``frame`` without the rows at positions ``hit`` (ascending): the slices between them joined."""
     if not len(hit):
         return frame
-    pieces = [frame.iloc[a:b] for a, b in zip(np.r_[0, hit + 1], np.r_[hit, len(frame)]) if b > a]
-    return pd.concat(pieces, ignore_index=True) if pieces else frame.iloc[:0]
+    return _rows_at(frame, np.delete(np.arange(len(frame)), hit))
 
 
 def _rows_at(frame: pd.DataFrame, hit: np.ndarray) -> pd.DataFrame:

@@ -73,7 +73,7 @@ def test_the_workers_are_let_go_before_the_frames_are_made_and_none_outlives_the
     real_frame = pipeline._FramePieces.frame
 
     def frame(self, *a, **k):
-        released.append(not pipeline._LocalRunner.streams.fget(runner[0]) and runner[0]._exiting is not None)
+        released.append(runner[0]._pool is None and runner[0]._exiting is not None)
         return real_frame(self, *a, **k)
 
     runner = []
